@@ -1,0 +1,61 @@
+# Pukeko — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+APT_PACKAGES := kea-dhcp6-server kea-dhcp4-server kea-doc
+PURE_PACKAGES := src/pukeko/wire src/pukeko/config
+FUZZ_SECONDS ?= 30
+
+.PHONY: install apt test lint fmt run fuzz bench clean
+
+install: $(STAMP) apt
+
+# The venv is rebuilt only when pyproject.toml changes (idempotent and fast otherwise).
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+# Debian packages the tests use (Kea 2.2 as the reference implementation, its example configs).
+apt:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+test: install
+	$(BIN)/python -m pytest -n auto -q
+
+lint: install
+	$(BIN)/ruff check src tests fuzz bench
+	$(BIN)/ruff format --check src tests fuzz bench
+	$(BIN)/mypy --strict $(PURE_PACKAGES)
+
+fmt: install
+	$(BIN)/ruff format src tests fuzz bench
+	$(BIN)/ruff check --fix src tests fuzz bench
+
+# Until the server exists: validate and print the bundled default configuration.
+run: install
+	$(BIN)/pukeko-dhcp6 -t docs/examples/pukeko-dhcp6.conf
+	$(BIN)/python -m pukeko.config.render docs/examples/pukeko-dhcp6.conf
+
+fuzz: install
+	$(BIN)/python -m pip install -q -e '.[fuzz]'
+	for h in fuzz/fuzz_*.py; do \
+	  echo "== $$h ($(FUZZ_SECONDS)s)"; \
+	  $(BIN)/python $$h -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 || exit 1; \
+	done
+
+bench: install
+	$(BIN)/python bench/codec/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
