@@ -1,0 +1,87 @@
+"""Kea hook libraries that Pukeko recognises in ``hooks-libraries``.
+
+Pukeko loads no shared objects: each Kea hook library named in a configuration maps to a feature
+built into Pukeko, whatever directory the ``library`` path names, so Kea configurations work
+unchanged. A library that is not in this table is a configuration error (see
+docs/compatibility.md, "Hook libraries").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from pukeko.config.errors import ConfigError, KeyPath, Position
+
+AVAILABLE = "available"
+PLANNED = "planned"
+
+
+@dataclass(frozen=True, slots=True)
+class HookFeature:
+    """What a Kea hook library corresponds to in Pukeko."""
+
+    feature: str
+    status: str
+    families: frozenset[int] = frozenset({4, 6})
+
+
+_BOTH = frozenset({4, 6})
+_V4 = frozenset({4})
+
+# Kea 2.2 hook libraries (open source and ISC premium/subscriber), by file name.
+KEA_HOOKS: Mapping[str, HookFeature] = {
+    "libdhcp_lease_cmds.so": HookFeature("lease commands", PLANNED),
+    "libdhcp_host_cmds.so": HookFeature("host reservation commands", PLANNED),
+    "libdhcp_subnet_cmds.so": HookFeature("subnet commands", PLANNED),
+    "libdhcp_stat_cmds.so": HookFeature("statistics commands", PLANNED),
+    "libdhcp_class_cmds.so": HookFeature("client class commands", PLANNED),
+    "libdhcp_cb_cmds.so": HookFeature("configuration backend commands", PLANNED),
+    "libdhcp_ha.so": HookFeature("high availability", PLANNED),
+    "libdhcp_mysql_cb.so": HookFeature("MySQL configuration backend", PLANNED),
+    "libdhcp_pgsql_cb.so": HookFeature("PostgreSQL configuration backend", PLANNED),
+    "libdhcp_radius.so": HookFeature("RADIUS", PLANNED),
+    "libdhcp_host_cache.so": HookFeature("host cache", PLANNED),
+    "libdhcp_flex_id.so": HookFeature("flexible identifier", PLANNED),
+    "libdhcp_flex_option.so": HookFeature("flexible option", PLANNED),
+    "libdhcp_lease_query.so": HookFeature("lease query", PLANNED),
+    "libdhcp_legal_log.so": HookFeature("forensic logging", PLANNED),
+    "libdhcp_limits.so": HookFeature("rate and lease limits", PLANNED),
+    "libdhcp_run_script.so": HookFeature("run script", PLANNED),
+    "libdhcp_bootp.so": HookFeature("BOOTP", PLANNED, _V4),
+    "libdhcp_ddns_gss_tsig.so": HookFeature("GSS-TSIG for DDNS", PLANNED),
+}
+
+
+def library_name(path: str) -> str:
+    """The file name of a hook library path (``/any/dir/libdhcp_ha.so`` -> ``libdhcp_ha.so``)."""
+    return path.rsplit("/", 1)[-1]
+
+
+def check_hook_libraries(
+    libraries: object, family: int, base: KeyPath, positions: Mapping[KeyPath, Position]
+) -> tuple[list[ConfigError], list[ConfigError]]:
+    """Errors and warnings for a ``hooks-libraries`` list (schema-valid entries assumed)."""
+    errors: list[ConfigError] = []
+    warnings: list[ConfigError] = []
+    if not isinstance(libraries, list):
+        return errors, warnings
+    for index, entry in enumerate(libraries):
+        if not isinstance(entry, dict) or not isinstance(entry.get("library"), str):
+            continue
+        path: KeyPath = (*base, index, "library")
+        position = positions.get(path)
+        name = library_name(entry["library"])
+        hook = KEA_HOOKS.get(name)
+        if hook is None or family not in hook.families:
+            errors.append(ConfigError(path, f"unknown hook library '{entry['library']}'", position))
+        elif hook.status == PLANNED:
+            warnings.append(
+                ConfigError(
+                    path,
+                    f"hook library {name} accepted for compatibility; its feature "
+                    f"({hook.feature}) is not available in this version of Pukeko yet",
+                    position,
+                )
+            )
+    return errors, warnings
