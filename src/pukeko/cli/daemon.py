@@ -188,7 +188,7 @@ def check_config(opts: Options, err: TextIO) -> int:
         return EXIT_FAILURE
     for warning in result.warnings:
         print(f"WARN  {warning}", file=err)
-    for line in interface_warnings(list(result.config.interfaces)):
+    for line in interface_warnings(list(result.config.interface_names)):
         print(line, file=err)
     if opts.debug:
         print("Syntax check OK", file=err)

@@ -115,7 +115,9 @@ def effective(name: str, *levels: Mapping[str, object], default: object = None) 
     return default
 
 
-def derive(parent: Mapping[str, object], child: Mapping[str, object], family: int) -> dict[str, object]:
+def derive(
+    parent: Mapping[str, object], child: Mapping[str, object], family: int
+) -> dict[str, object]:
     """``child`` with the parse-time derived parameters of ``parent`` copied in where missing."""
     out = dict(child)
     for name in inherited_names(family, derived=True):

@@ -51,9 +51,7 @@ class Document:
     warnings: tuple[ConfigError, ...] = ()
 
 
-def parse_json(
-    text: str, *, source: str, read_include: ReadInclude | None = None
-) -> Document:
+def parse_json(text: str, *, source: str, read_include: ReadInclude | None = None) -> Document:
     """Parse Kea-dialect JSON text into a :class:`Document`; raise :class:`ConfigErrors`."""
     parser = _Parser(_Lexer(text, source, read_include))
     try:

@@ -10,7 +10,7 @@ Kea's ``config-get`` does.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 from types import MappingProxyType
@@ -95,7 +95,7 @@ class OptionData:
     always_send: bool
     csv_format: bool
     data: str
-    extra: Mapping[str, Frozen] = EMPTY
+    extra: Mapping[str, Frozen] = field(default_factory=lambda: EMPTY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +103,7 @@ class OptionDefConfig:
     """One ``option-def`` entry: the compiled definition plus its free-form parts."""
 
     definition: OptionDef
-    extra: Mapping[str, Frozen] = EMPTY
+    extra: Mapping[str, Frozen] = field(default_factory=lambda: EMPTY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +117,7 @@ class ClientClass:
     option_defs: tuple[OptionDefConfig, ...]
     valid_lifetime: Lifetime | None
     preferred_lifetime: Lifetime | None
-    extra: Mapping[str, Frozen] = EMPTY
+    extra: Mapping[str, Frozen] = field(default_factory=lambda: EMPTY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,10 +130,14 @@ class Pool:
     option_data: tuple[OptionData, ...]
     client_class: str
     require_client_classes: tuple[str, ...]
-    extra: Mapping[str, Frozen] = EMPTY
+    extra: Mapping[str, Frozen] = field(default_factory=lambda: EMPTY)
 
     def __contains__(self, address: object) -> bool:
-        return isinstance(address, type(self.first)) and self.first <= address <= self.last
+        if not isinstance(address, IPv4Address | IPv6Address):
+            return False
+        if address.version != self.first.version:
+            return False
+        return int(self.first) <= int(address) <= int(self.last)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +150,7 @@ class PdPool:
     option_data: tuple[OptionData, ...]
     client_class: str
     require_client_classes: tuple[str, ...]
-    extra: Mapping[str, Frozen] = EMPTY
+    extra: Mapping[str, Frozen] = field(default_factory=lambda: EMPTY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +166,7 @@ class Reservation:
     hostname: str
     client_classes: tuple[str, ...]
     option_data: tuple[OptionData, ...]
-    extra: Mapping[str, Frozen] = EMPTY
+    extra: Mapping[str, Frozen] = field(default_factory=lambda: EMPTY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +183,7 @@ class Subnet:
     option_data: tuple[OptionData, ...]
     reservations: tuple[Reservation, ...]
     require_client_classes: tuple[str, ...]
-    extra: Mapping[str, Frozen] = EMPTY
+    extra: Mapping[str, Frozen] = field(default_factory=lambda: EMPTY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +196,7 @@ class SharedNetwork:
     subnets: tuple[Subnet, ...]
     option_data: tuple[OptionData, ...]
     require_client_classes: tuple[str, ...]
-    extra: Mapping[str, Frozen] = EMPTY
+    extra: Mapping[str, Frozen] = field(default_factory=lambda: EMPTY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +205,10 @@ class InterfacesConfig:
 
     interfaces: tuple[str, ...]
     re_detect: bool
-    extra: Mapping[str, Frozen] = EMPTY
+    extra: Mapping[str, Frozen] = field(default_factory=lambda: EMPTY)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.interfaces)
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +221,7 @@ class ExpiredLeasesProcessing:
     max_reclaim_leases: int
     max_reclaim_time: int
     unwarned_reclaim_cycles: int
-    extra: Mapping[str, Frozen] = EMPTY
+    extra: Mapping[str, Frozen] = field(default_factory=lambda: EMPTY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +234,7 @@ class ServerId:
     time: int
     enterprise_id: int
     persist: bool
-    extra: Mapping[str, Frozen] = EMPTY
+    extra: Mapping[str, Frozen] = field(default_factory=lambda: EMPTY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +243,7 @@ class HookLibrary:
 
     library: str
     parameters: Mapping[str, Frozen] | None
-    extra: Mapping[str, Frozen] = EMPTY
+    extra: Mapping[str, Frozen] = field(default_factory=lambda: EMPTY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +253,7 @@ class MultiThreading:
     enable_multi_threading: bool
     thread_pool_size: int
     packet_queue_size: int
-    extra: Mapping[str, Frozen] = EMPTY
+    extra: Mapping[str, Frozen] = field(default_factory=lambda: EMPTY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +292,15 @@ class Config:
         """Every subnet, those in shared networks first (Kea's parse order)."""
         inside = tuple(s for net in self.shared_networks for s in net.subnets)
         return inside + self.subnets
+
+    @property
+    def interface_names(self) -> tuple[str, ...]:
+        """Every interface the configuration names: interfaces-config, then networks' own."""
+        names = [entry.split("/", 1)[0] for entry in self.interfaces.interfaces]
+        for net in self.shared_networks:
+            names.append(net.params.interface)
+        names.extend(s.params.interface for s in self.all_subnets)
+        return tuple(dict.fromkeys(n for n in names if n))
 
     def subnet(self, subnet_id: int) -> Subnet | None:
         """The subnet with this id, if any."""

@@ -9,11 +9,18 @@ like a message's options.
 Every ``decode_*`` takes an option *payload* and an optional ``base`` (the payload's offset in the
 packet, so FormError offsets are absolute) and raises only FormError. Every ``encode``/``encode_*``
 returns a payload; frame it with :func:`pukeko.wire.pkt6.tlv` to nest it in another option.
+Encoders raise ValueError on out-of-range fields. The ``*_tlv`` functions are fused fast paths
+that return a whole framed option from one ``struct.pack``.
+
+``decode_ia`` also validates the IAADDR / IAPREFIX / Status Code sub-options it carries, so a
+malformed lease inside an IA is a FormError at its absolute offset; the typed accessors
+(``Ia6.addresses()``, ``prefixes()``, ``status()``) decode again on demand.
 """
 
 from __future__ import annotations
 
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -35,11 +42,14 @@ from pukeko.wire.pkt6 import (
 INFINITY = 0xFFFFFFFF  # RFC 8415 §7.7: a lifetime of 0xffffffff means "infinity"
 
 _IA = struct.Struct("!III")  # iaid, T1, T2
+_unpack_ia = _IA.unpack
+_unpack_ia_from = _IA.unpack_from
 _IA_TA = struct.Struct("!I")  # iaid
 _IAADDR = struct.Struct("!16sII")  # address, preferred, valid
 _IAPREFIX = struct.Struct("!IIB16s")  # preferred, valid, prefix-length, prefix
 _U16 = struct.Struct("!H")
 _U8 = struct.Struct("!B")
+_STATUS_HDR = struct.Struct("!HHH")
 
 
 class Status6(IntEnum):
@@ -120,7 +130,7 @@ class StatusCode:
 
     def encode(self) -> bytes:
         """Option payload."""
-        return _U16.pack(self.code) + self.message.encode()
+        return encode_status(self.code, self.message)
 
 
 def decode_status(payload: bytes, base: int = 0) -> StatusCode:
@@ -136,7 +146,10 @@ def decode_status(payload: bytes, base: int = 0) -> StatusCode:
 
 def encode_status(code: int, message: str = "") -> bytes:
     """Status Code payload from its fields."""
-    return _U16.pack(code) + message.encode()
+    try:
+        return _U16.pack(code) + message.encode()
+    except struct.error as exc:
+        raise ValueError(f"status code {code} does not fit 16 bits") from exc
 
 
 # --- IAADDR / IAPREFIX ---------------------------------------------------------------------------
@@ -169,12 +182,15 @@ def decode_iaaddr(payload: bytes, base: int = 0) -> IaAddr:
 
 
 def encode_iaaddr(
-    address: bytes, preferred: int, valid: int, options: Options | tuple[()] = ()
+    address: bytes, preferred: int, valid: int, options: Sequence[tuple[int, bytes]] = ()
 ) -> bytes:
     """IA Address payload from its fields."""
     if len(address) != 16:
         raise ValueError("an IA address must be 16 bytes")
-    head = _IAADDR.pack(address, preferred, valid)
+    try:
+        head = _IAADDR.pack(address, preferred, valid)
+    except struct.error as exc:
+        raise ValueError(f"IA address field out of range: {exc}") from None
     return head + encode_options(options) if options else head
 
 
@@ -214,12 +230,15 @@ def encode_iaprefix(
     valid: int,
     prefix_len: int,
     prefix: bytes,
-    options: Options | tuple[()] = (),
+    options: Sequence[tuple[int, bytes]] = (),
 ) -> bytes:
     """IA Prefix payload from its fields."""
     if len(prefix) != 16 or not 0 <= prefix_len <= 128:
         raise ValueError("an IA prefix needs 16 bytes and a length of 0..128")
-    head = _IAPREFIX.pack(preferred, valid, prefix_len, prefix)
+    try:
+        head = _IAPREFIX.pack(preferred, valid, prefix_len, prefix)
+    except struct.error as exc:
+        raise ValueError(f"IA prefix field out of range: {exc}") from None
     return head + encode_options(options) if options else head
 
 
@@ -253,33 +272,105 @@ class Ia6:
         return encode_ia(self.code, self.iaid, self.t1, self.t2, self.options)
 
 
-_IA_FIXED = {OPTION_IA_NA: 12, OPTION_IA_PD: 12, OPTION_IA_TA: 4}
-
-
 def decode_ia(code: int, payload: bytes, base: int = 0) -> Ia6:
     """Decode an IA_NA, IA_TA or IA_PD payload (RFC 8415 §21.4, §21.5, §21.21)."""
-    fixed = _IA_FIXED.get(code)
-    if fixed is None:
-        raise ValueError(f"option {code} is not an IA option")
-    if len(payload) < fixed:
-        raise FormError(f"IA option {code} of {len(payload)} bytes (minimum {fixed})", base)
-    if fixed == 4:
-        return Ia6(code, _IA_TA.unpack_from(payload)[0], 0, 0, _sub_options(payload, 4, base))
-    iaid, t1, t2 = _IA.unpack_from(payload)
-    return Ia6(code, iaid, t1, t2, _sub_options(payload, 12, base))
+    if code in (OPTION_IA_NA, OPTION_IA_PD):
+        size = len(payload)
+        if size == 12:  # the usual Solicit: no address/prefix hints
+            iaid, t1, t2 = _unpack_ia(payload)
+            return Ia6(code, iaid, t1, t2, [])
+        if size < 12:
+            raise FormError(f"IA option {code} of {size} bytes (minimum 12)", base)
+        iaid, t1, t2 = _unpack_ia_from(payload)
+        return Ia6(code, iaid, t1, t2, _checked_sub_options(code, payload, 12, base))
+    if code == OPTION_IA_TA:
+        if len(payload) < 4:
+            raise FormError(f"IA_TA option of {len(payload)} bytes (minimum 4)", base)
+        iaid = _IA_TA.unpack_from(payload)[0]
+        options = _checked_sub_options(code, payload, 4, base) if len(payload) > 4 else []
+        return Ia6(code, iaid, 0, 0, options)
+    raise ValueError(f"option {code} is not an IA option")
+
+
+def _checked_sub_options(code: int, payload: bytes, start: int, base: int) -> Options:
+    """Sub-options of an IA, each IAADDR / IAPREFIX / Status Code decoded once to validate it."""
+    options = _sub_options(payload, start, base)
+    offset = base + start
+    for sub_code, sub in options:
+        # RFC 8415 §21.4/§21.21: IA_NA/IA_TA carry IAADDRs, IA_PD carries IAPREFIXes.
+        if sub_code == OPTION_IAADDR and code != OPTION_IA_PD:
+            decode_iaaddr(sub, offset + 4)
+        elif sub_code == OPTION_IAPREFIX and code == OPTION_IA_PD:
+            decode_iaprefix(sub, offset + 4)
+        elif sub_code == OPTION_STATUS_CODE:
+            decode_status(sub, offset + 4)
+        offset += 4 + len(sub)
+    return options
 
 
 def encode_ia(
-    code: int, iaid: int, t1: int = 0, t2: int = 0, options: Options | tuple[()] = ()
+    code: int, iaid: int, t1: int = 0, t2: int = 0, options: Sequence[tuple[int, bytes]] = ()
 ) -> bytes:
     """IA_NA / IA_TA / IA_PD payload from its fields (T1/T2 are omitted for IA_TA)."""
-    head = _IA_TA.pack(iaid) if code == OPTION_IA_TA else _IA.pack(iaid, t1, t2)
+    try:
+        head = _IA_TA.pack(iaid) if code == OPTION_IA_TA else _IA.pack(iaid, t1, t2)
+    except struct.error as exc:
+        raise ValueError(f"IA field out of range: {exc}") from None
     return head + encode_options(options) if options else head
 
 
+# --- fused fast paths: one struct.pack for the common one-lease IA, returning a framed TLV ------
+
+# IA_NA header (code, len, iaid, T1, T2) + IAADDR (code, len, address, preferred, valid).
+_IA_NA_ADDR = struct.Struct("!HHIIIHH16sII")
+# IA_PD header + IAPREFIX (code, len, preferred, valid, prefix-length, prefix).
+_IA_PD_PREFIX = struct.Struct("!HHIIIHHIIB16s")
+
+
+def ia_na_tlv(iaid: int, t1: int, t2: int, address: bytes, preferred: int, valid: int) -> bytes:
+    """A whole IA_NA option (header included) holding one IAADDR without sub-options."""
+    if len(address) != 16:
+        raise ValueError("an IA address must be 16 bytes")
+    try:
+        return _IA_NA_ADDR.pack(
+            OPTION_IA_NA, 40, iaid, t1, t2, OPTION_IAADDR, 24, address, preferred, valid
+        )
+    except struct.error as exc:
+        raise ValueError(f"IA_NA field out of range: {exc}") from None
+
+
+def ia_pd_tlv(
+    iaid: int, t1: int, t2: int, prefix_len: int, prefix: bytes, preferred: int, valid: int
+) -> bytes:
+    """A whole IA_PD option (header included) holding one IAPREFIX without sub-options."""
+    if len(prefix) != 16 or not 0 <= prefix_len <= 128:
+        raise ValueError("an IA prefix needs 16 bytes and a length of 0..128")
+    try:
+        return _IA_PD_PREFIX.pack(
+            OPTION_IA_PD,
+            41,
+            iaid,
+            t1,
+            t2,
+            OPTION_IAPREFIX,
+            25,
+            preferred,
+            valid,
+            prefix_len,
+            prefix,
+        )
+    except struct.error as exc:
+        raise ValueError(f"IA_PD field out of range: {exc}") from None
+
+
+def status_tlv(code: int, message: str = "") -> bytes:
+    """A whole Status Code option (header included)."""
+    text = message.encode()
+    return _STATUS_HDR.pack(OPTION_STATUS_CODE, len(text) + 2, code) + text
+
+
 def _sub_options(payload: bytes, start: int, base: int) -> Options:
-    if len(payload) == start:
-        return []
+    """TLVs of ``payload[start:]`` with FormError offsets shifted by ``base``."""
     try:
         return parse_options(payload, start)
     except FormError as exc:
@@ -294,11 +385,16 @@ def _status_of(options: Options) -> StatusCode | None:
 # --- small fixed-format options ------------------------------------------------------------------
 
 
+_ORO_STRUCTS: dict[int, struct.Struct] = {n: struct.Struct(f"!{n}H") for n in range(33)}
+
+
 def decode_oro(payload: bytes, base: int = 0) -> list[int]:
     """Option Request option (6): a list of 16-bit option codes (RFC 8415 §21.7)."""
+    count = len(payload) >> 1
     if len(payload) & 1:
         raise FormError(f"option request of odd length {len(payload)}", base)
-    return list(struct.unpack(f"!{len(payload) >> 1}H", payload))
+    unpacker = _ORO_STRUCTS.get(count) or struct.Struct(f"!{count}H")
+    return list(unpacker.unpack(payload))
 
 
 def encode_oro(codes: list[int] | tuple[int, ...]) -> bytes:

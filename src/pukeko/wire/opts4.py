@@ -7,6 +7,8 @@ the option *values* (addresses, strings, records) belong to ``optcodec``.
 The walk does not create an object per option: it records, for each option code, the absolute
 offset of the first payload byte in a ``dict`` (the length is the byte just before it), and keeps
 the offsets of every instance only for the rare codes that appear more than once (RFC 3396).
+``index_tlvs`` is the fast path for well-formed areas without repeats; anything unusual
+(a repeated code, a truncated option) falls back to the careful ``walk_tlvs``.
 """
 
 from __future__ import annotations
@@ -25,31 +27,60 @@ AGENT_INFORMATION = 82  # RFC 3046
 MAX_PAYLOAD = 255  # one-byte length field
 _END_BYTE = b"\xff"
 _NON_PAD = re.compile(rb"[^\x00]")
+_ONE_BYTE = tuple(bytes((value,)) for value in range(256))
 
 # Offsets of the first payload byte of every instance of each option code that occurs more than
 # once, in RFC 3396 order (options field, then file, then sname).
 Multi = dict[int, list[int]]
 
 
+def index_tlvs(buf: bytes, pos: int, end: int, index: dict[int, int]) -> tuple[int, int]:
+    """Fast walk: map each code in ``buf[pos:end]`` to its payload offset; return (stop, count).
+
+    ``stop`` is the offset of END, or ``end`` when the area has no END, or -1 when an option is
+    truncated; ``count`` is the number of options seen. A code seen twice keeps its *last* offset
+    here, so a caller that sees fewer distinct codes than options re-walks with ``walk_tlvs``.
+    """
+    count = 0
+    while pos < end:
+        code = buf[pos]
+        if 0 < code < 255:  # literals: this is the hot loop
+            try:
+                after = pos + 2 + buf[pos + 1]
+            except IndexError:
+                return -1, count
+            if after > end:
+                return -1, count
+            index[code] = pos + 2
+            count += 1
+            pos = after
+        elif code:
+            return pos, count
+        else:
+            # RFC 2132 §3.1: PAD may appear anywhere; skip a run of them at once.
+            found = _NON_PAD.search(buf, pos, end)
+            if found is None:
+                return end, count
+            pos = found.start()
+    return end, count
+
+
 def walk_tlvs(
     buf: bytes, pos: int, end: int, index: dict[int, int], multi: Multi | None, strict: bool
 ) -> tuple[int, Multi | None]:
-    """Index the options in ``buf[pos:end]``; return (stop offset, multi-instance offsets).
+    """Careful walk of ``buf[pos:end]``: index first offsets, collect repeats, check lengths.
 
-    The stop offset is the offset of the END option, ``end`` when the area has no END (tolerated,
-    as Kea's ``LibDHCP::unpackOptions4`` does), or, when ``strict`` is false, the offset of a
-    truncated option where the walk gave up (Kea silently ignores such a tail). With ``strict``
-    a truncated option raises :class:`FormError` at the option's first byte.
+    Returns (stop offset, multi-instance offsets). The stop offset is the offset of the END
+    option, ``end`` when the area has no END (tolerated, as Kea's ``LibDHCP::unpackOptions4``
+    does), or, when ``strict`` is false, the offset of a truncated option where the walk gave up
+    (Kea silently ignores such a tail). With ``strict`` a truncated option raises
+    :class:`FormError` at the option's first byte.
     """
     setdefault = index.setdefault
     while pos < end:
         code = buf[pos]
         if code == PAD:
-            # RFC 2132 §3.1: PAD may appear anywhere; skip a run of them at once.
-            found = _NON_PAD.search(buf, pos, end)
-            if found is None:
-                return end, multi
-            pos = found.start()
+            pos += 1
             continue
         if code == END:
             return pos, multi
@@ -101,24 +132,33 @@ def tlv_bytes(code: int, payload: bytes) -> bytes:
     return b"".join(parts)
 
 
+def frame_options(options: Iterable[tuple[int, bytes]]) -> bytes:
+    """The TLVs for ``(code, payload)`` pairs in order, without END (e.g. a per-subnet block).
+
+    Payloads over 255 bytes are split into consecutive options of the same code (RFC 3396).
+    """
+    parts: list[bytes] = []
+    append = parts.append
+    one_byte = _ONE_BYTE
+    for code, payload in options:
+        size = len(payload)
+        if size <= MAX_PAYLOAD and PAD < code < END:
+            append(one_byte[code])
+            append(one_byte[size])
+            append(payload)
+        else:
+            append(tlv_bytes(code, payload))
+    return b"".join(parts)
+
+
 def build_options(options: Iterable[tuple[int, bytes]], *, min_length: int = 0) -> bytes:
     """The options area for ``(code, payload)`` pairs in the given order: TLVs, END, zero padding.
 
     Payloads over 255 bytes are split per RFC 3396. ``min_length`` pads the area with PAD bytes
-    after END up to that many bytes (the BOOTP 300-byte minimum packet needs 60: see
-    ``pkt4.options_min_length``).
+    after END up to that many bytes (a BOOTP reply padded to 300 bytes needs
+    ``pkt4.options_min_length(pkt4.BOOTP_MIN_SIZE)``, i.e. 60, as Kea's BOOTP hook pads).
     """
-    parts: list[bytes] = []
-    append = parts.append
-    for code, payload in options:
-        size = len(payload)
-        if size <= MAX_PAYLOAD and PAD < code < END:
-            append(bytes((code, size)))
-            append(payload)
-        else:
-            append(tlv_bytes(code, payload))
-    append(_END_BYTE)
-    area = b"".join(parts)
+    area = frame_options(options) + _END_BYTE
     short = min_length - len(area)
     return area + bytes(short) if short > 0 else area
 

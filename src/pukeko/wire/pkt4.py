@@ -18,6 +18,12 @@ Choices, with Kea 2.2 (``pkt4.cc``, ``libdhcp++.cc``) as the reference:
   ``sname`` (2 or 3) join the packet's options after the options field (RFC 3396 §7 order).
   Kea 2.2 ignores option 52 in received packets; ``overload=False`` does the same.
 * Several instances of one code are one long option (RFC 3396): ``get`` concatenates them.
+* Replies: ``build_options`` frames options in the order given (``sort_like_kea`` gives Kea's
+  order), splits long ones (RFC 3396) and ends with END. Kea does not pad DHCP replies and does
+  not overload sname/file when sending; only its BOOTP hook pads a BOOTP reply with zeros to
+  300 bytes. So padding is opt-in: ``min_length=options_min_length(BOOTP_MIN_SIZE)``.
+* A packet built in code is indexed on first option access, strictly: malformed ``options``
+  given to the constructor surface as :class:`FormError` from ``get``.
 """
 
 from __future__ import annotations
@@ -25,7 +31,14 @@ from __future__ import annotations
 import struct
 
 from pukeko.wire.buffer import FormError
-from pukeko.wire.opts4 import MESSAGE_TYPE, OPTION_OVERLOAD, Multi, payload_at, walk_tlvs
+from pukeko.wire.opts4 import (
+    MESSAGE_TYPE,
+    OPTION_OVERLOAD,
+    Multi,
+    index_tlvs,
+    payload_at,
+    walk_tlvs,
+)
 
 BOOTREQUEST = 1
 BOOTREPLY = 2
@@ -68,6 +81,8 @@ MESSAGE_TYPE_NAMES: dict[int, str] = {
 
 _HEADER = struct.Struct("!BBBBIHHIIII16s64s128s")
 assert _HEADER.size == HEADER_LENGTH
+_NO_SNAME = bytes(SNAME_LENGTH)
+_NO_FILE = bytes(FILE_LENGTH)
 
 
 def options_min_length(min_packet_size: int) -> int:
@@ -78,7 +93,7 @@ def options_min_length(min_packet_size: int) -> int:
 def _fixed(value: bytes, size: int, name: str) -> bytes:
     """Zero-pad a fixed-size field; refuse values that do not fit."""
     if len(value) == size:
-        return bytes(value)
+        return bytes(value)  # a bytearray or memoryview becomes immutable bytes
     if len(value) > size:
         raise ValueError(f"{name} is {len(value)} bytes, at most {size} fit")
     return bytes(value).ljust(size, b"\x00")
@@ -89,7 +104,8 @@ class Pkt4:
 
     Addresses (``ciaddr`` .. ``giaddr``) are 32-bit ints in network order. ``options`` holds the
     bytes after the magic cookie, or, when ``cookie`` is false, the raw BOOTP vendor area.
-    Changing ``options``, ``sname``, ``file`` or ``cookie`` re-indexes lazily.
+    Header fields are plain attributes; changing ``options``, ``sname``, ``file`` or ``cookie``
+    re-indexes lazily (strictly, with overload). Not hashable (mutable).
     """
 
     __slots__ = (
@@ -116,7 +132,7 @@ class Pkt4:
         "yiaddr",
     )
 
-    _buf: bytes | None
+    _buf: bytes  # the wire image the index points into (valid while _index is not None)
     _index: dict[int, int] | None
     _multi: Multi | None
     _stop: int
@@ -153,13 +169,20 @@ class Pkt4:
         self.yiaddr = yiaddr
         self.siaddr = siaddr
         self.giaddr = giaddr
-        self._chaddr = _fixed(chaddr, CHADDR_LENGTH, "chaddr")
-        self._sname = _fixed(sname, SNAME_LENGTH, "sname")
-        self._file = _fixed(file, FILE_LENGTH, "file")
-        self._options = bytes(options)
+        self._chaddr = (
+            chaddr if len(chaddr) == CHADDR_LENGTH else _fixed(chaddr, CHADDR_LENGTH, "chaddr")
+        )
+        self._sname = _fixed(sname, SNAME_LENGTH, "sname") if sname else _NO_SNAME
+        self._file = _fixed(file, FILE_LENGTH, "file") if file else _NO_FILE
+        self._options = options
         self._cookie = cookie
-        self._check_vendor_area()
-        self._forget_index()
+        if not cookie:
+            self._check_vendor_area()
+        self._buf = b""
+        self._index = None
+        self._multi = None
+        self._stop = 0
+        self._overload = 0
 
     # -- raw fields that the option index depends on -------------------------------------------
 
@@ -219,9 +242,9 @@ class Pkt4:
             raise ValueError("a vendor area without cookie must not start with the magic cookie")
 
     def _forget_index(self) -> None:
-        self._buf = None
+        self._buf = b""
         self._index = None
-        self._multi: Multi | None = None
+        self._multi = None
         self._stop = 0
         self._overload = 0
 
@@ -245,17 +268,14 @@ class Pkt4:
         if start is None:
             return None
         buf = self._buf
-        assert buf is not None
-        multi = self._multi
-        if multi is not None and code in multi:
-            return b"".join([payload_at(buf, at) for at in multi[code]])
-        return buf[start : start + buf[start - 1]]
+        if self._multi is None or code not in self._multi:
+            return buf[start : start + buf[start - 1]]
+        return b"".join([payload_at(buf, at) for at in self._multi[code]])
 
     def get_all(self, code: int) -> list[bytes]:
         """The payload of each instance of option ``code``, in RFC 3396 order."""
         index = self._ensure_index()
         buf = self._buf
-        assert buf is not None
         multi = self._multi
         if multi is not None and code in multi:
             return [payload_at(buf, at) for at in multi[code]]
@@ -269,14 +289,12 @@ class Pkt4:
         """The distinct option codes present, in order of first appearance."""
         self._ensure_index()
         buf = self._buf
-        assert buf is not None
         return list(dict.fromkeys(buf[at - 2] for at in self._starts()))
 
     def tlvs(self) -> list[tuple[int, bytes]]:
         """Every option as it appears on the wire, ``(code, payload)``, in RFC 3396 order."""
         self._ensure_index()
         buf = self._buf
-        assert buf is not None
         return [(buf[at - 2], payload_at(buf, at)) for at in self._starts()]
 
     def _starts(self) -> list[int]:
@@ -290,15 +308,22 @@ class Pkt4:
     @property
     def message_type(self) -> int | None:
         """The DHCP message type (option 53), or None for BOOTP or a missing/empty option."""
-        value = self.get(MESSAGE_TYPE)
-        return value[0] if value else None
+        index = self._index
+        if index is None:
+            index = self._ensure_index()
+        if self._multi is not None and MESSAGE_TYPE in self._multi:
+            value = self.get(MESSAGE_TYPE)  # RFC 3396: instances concatenated
+            return value[0] if value else None
+        start = index.get(MESSAGE_TYPE)
+        if start is None or self._buf[start - 1] == 0:
+            return None
+        return self._buf[start]
 
     @property
     def has_end(self) -> bool:
         """True when the options field holds an END option (Kea tolerates its absence)."""
         self._ensure_index()
         buf = self._buf
-        assert buf is not None
         return self._cookie and self._stop < len(buf) and buf[self._stop] == 0xFF
 
     @property
@@ -368,20 +393,33 @@ def _region_order(start: int) -> tuple[int, int]:
 def _index_into(pkt: Pkt4, buf: bytes, strict: bool, overload: bool) -> None:
     """Walk the options of the wire image ``buf`` of ``pkt`` and store the index on it."""
     index: dict[int, int] = {}
-    multi: Multi | None = None
     stop = len(buf)
-    applied = 0
     if pkt._cookie:
-        stop, multi = walk_tlvs(buf, OPTIONS_OFFSET, len(buf), index, multi, strict)
-        if overload and OPTION_OVERLOAD in index:
-            applied = _overload_value(buf, index, multi, strict)
-            # RFC 2131 §4.1: the file field is read before sname.
-            if applied & OVERLOAD_FILE:
-                end = FILE_OFFSET + FILE_LENGTH
-                multi = walk_tlvs(buf, FILE_OFFSET, end, index, multi, strict)[1]
-            if applied & OVERLOAD_SNAME:
-                end = SNAME_OFFSET + SNAME_LENGTH
-                multi = walk_tlvs(buf, SNAME_OFFSET, end, index, multi, strict)[1]
+        stop, count = index_tlvs(buf, OPTIONS_OFFSET, stop, index)
+        if stop < 0 or count != len(index) or (overload and OPTION_OVERLOAD in index):
+            _index_carefully(pkt, buf, strict, overload)
+            return
+    pkt._buf = buf
+    pkt._index = index
+    pkt._multi = None
+    pkt._stop = stop
+    pkt._overload = 0
+
+
+def _index_carefully(pkt: Pkt4, buf: bytes, strict: bool, overload: bool) -> None:
+    """The slow path: repeated codes (RFC 3396), truncated options, option overload."""
+    index: dict[int, int] = {}
+    stop, multi = walk_tlvs(buf, OPTIONS_OFFSET, len(buf), index, None, strict)
+    applied = 0
+    if overload and OPTION_OVERLOAD in index:
+        applied = _overload_value(buf, index, multi, strict)
+        # RFC 2131 §4.1: the file field is read before sname.
+        if applied & OVERLOAD_FILE:
+            end = FILE_OFFSET + FILE_LENGTH
+            multi = walk_tlvs(buf, FILE_OFFSET, end, index, multi, strict)[1]
+        if applied & OVERLOAD_SNAME:
+            end = SNAME_OFFSET + SNAME_LENGTH
+            multi = walk_tlvs(buf, SNAME_OFFSET, end, index, multi, strict)[1]
     pkt._buf = buf
     pkt._index = index
     pkt._multi = multi
@@ -403,13 +441,15 @@ def _overload_value(buf: bytes, index: dict[int, int], multi: Multi | None, stri
     return 0
 
 
-def decode4(data: bytes, *, strict: bool = True, overload: bool = True) -> Pkt4:
+def decode4(
+    data: bytes | bytearray | memoryview, *, strict: bool = True, overload: bool = True
+) -> Pkt4:
     """Decode a DHCPv4 or BOOTP packet; raise :class:`FormError` (with the offset) if malformed.
 
     ``strict=False`` keeps the options before a truncated one (Kea's behaviour) instead of
     raising; ``overload=False`` ignores option 52 (Kea 2.2's behaviour). See the module docstring.
     """
-    if type(data) is not bytes:
+    if not isinstance(data, bytes):
         data = bytes(data)
     if len(data) < HEADER_LENGTH:
         raise FormError(
@@ -463,3 +503,41 @@ def encode4(pkt: Pkt4) -> bytes:
     if pkt._cookie:
         return head + MAGIC_COOKIE + pkt._options
     return head + pkt._options
+
+
+def encode_reply4(
+    query: Pkt4,
+    options: bytes,
+    *,
+    yiaddr: int = 0,
+    siaddr: int = 0,
+    ciaddr: int = 0,
+    sname: bytes = b"",
+    file: bytes = b"",
+) -> bytes:
+    """Encode a BOOTREPLY to ``query`` without building a :class:`Pkt4` (the reply fast path).
+
+    Copies htype, hlen, hops, xid, flags, giaddr and chaddr from the query, as Kea's
+    ``Dhcpv4Exchange::initResponse`` does (RFC 2131 §4.3.1, table 3); secs is 0. ``options`` is
+    an options area from ``build_options``; the packet carries the magic cookie.
+    """
+    try:
+        head = _HEADER.pack(
+            BOOTREPLY,
+            query.htype,
+            query.hlen,
+            query.hops,
+            query.xid,
+            0,
+            query.flags,
+            ciaddr,
+            yiaddr,
+            siaddr,
+            query.giaddr,
+            query._chaddr,
+            _fixed(sname, SNAME_LENGTH, "sname") if sname else _NO_SNAME,
+            _fixed(file, FILE_LENGTH, "file") if file else _NO_FILE,
+        )
+    except struct.error as exc:
+        raise ValueError(f"header field out of range: {exc}") from exc
+    return head + MAGIC_COOKIE + options

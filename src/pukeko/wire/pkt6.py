@@ -6,8 +6,8 @@ Model (sans-I/O, chosen for speed):
   Relay-forward / Relay-reply. A ``Relay6`` holds its hop's header fields, its own options and the
   decoded message of its Relay Message option (9) in ``inner`` — which may itself be a ``Relay6``.
 * Options are an ordered ``list[tuple[int, bytes]]`` of raw (code, payload) pairs: repeated and
-  unknown options survive, and ``encode6(decode6(b)) == b`` for every well-formed packet. There is
-  no object per option; typed access is lazy (``get``/``get_all`` + the helpers in ``ia6``/``duid``).
+  unknown options survive, and ``encode6(decode6(b)) == b`` for every well-formed packet. There
+  is no object per option; typed access is lazy (``get``/``get_all``, helpers in ``ia6``/``duid``).
 * Addresses (relay link/peer) are 16-byte ``bytes``; convert with :func:`addr6_text` for display.
 * A relay's Relay Message option is not kept in ``options``; ``relay_msg_index`` records where it
   sits among them (-1: after all of them, which is where Kea and most relays put it).
@@ -149,38 +149,63 @@ _pack_opt_hdr = _OPT_HDR.pack
 _U32 = struct.Struct("!I")
 _unpack_u32 = _U32.unpack_from
 _pack_u32 = _U32.pack
-_RELAY_MSG_HDR = b"\x00\x09"
+_pack_header = struct.Struct("!BHB").pack
 
 
 # --- option TLV framing (RFC 8415 §21.1) -------------------------------------------------------
 
 
-def parse_options(data: bytes, pos: int = 0, end: int | None = None) -> Options:
-    """Split ``data[pos:end]`` into (code, payload) pairs; FormError offsets are absolute."""
-    if end is None:
-        end = len(data)
+def parse_options(
+    data: bytes, pos: int = 0, end: int | None = None, strict: bool = True
+) -> Options:
+    """Split ``data[pos:end]`` into (code, payload) pairs; FormError offsets are absolute.
+
+    With ``strict=False`` a truncated last option (or stray trailing bytes) is dropped instead,
+    as Kea's LibDHCP::unpackOptions6 does.
+    """
+    if end is not None and end != len(data):
+        data = data[:end]
+    end = len(data)
     options: Options = []
     append = options.append
-    while pos < end:
-        if pos + 4 > end:
-            raise FormError(f"truncated option header ({end - pos} bytes)", pos)
-        code, length = _unpack_opt_hdr(data, pos)
-        body = pos + 4
-        pos = body + length
-        if pos > end:
-            raise FormError(
-                f"option {code} length {length} exceeds the {end - body} bytes left", body - 4
-            )
-        append((code, data[body:pos]))
+    unpack = _unpack_opt_hdr
+    try:
+        # Hot loop: a truncated header makes unpack_from fail, an overlong length leaves pos > end.
+        while pos < end:
+            code, length = unpack(data, pos)
+            pos += 4 + length
+            append((code, data[pos - length : pos]))
+    except struct.error:
+        if strict:
+            raise FormError(f"truncated option header ({end - pos} bytes)", pos) from None
+        return options
+    if pos != end:
+        if not strict:
+            options.pop()
+            return options
+        _raise_overrun(data, options, end)
     return options
+
+
+def _raise_overrun(data: bytes, options: Options, end: int) -> None:
+    """Raise FormError for the last option of ``options``, whose length runs past ``end``."""
+    code, payload = options.pop()
+    start = end - len(payload) - 4
+    length = _unpack_opt_hdr(data, start)[1]
+    raise FormError(f"option {code} length {length} exceeds the {len(payload)} bytes left", start)
 
 
 def encode_options(options: Iterable[tuple[int, bytes]]) -> bytes:
     """Frame (code, payload) pairs as consecutive TLVs."""
+    parts: list[bytes] = []
+    append = parts.append
+    pack = _pack_opt_hdr
     try:
-        return b"".join([_pack_opt_hdr(code, len(value)) + value for code, value in options])
+        for code, value in options:
+            append(pack(code, len(value)) + value)
     except struct.error as exc:
         raise ValueError(f"option does not fit a DHCPv6 TLV: {exc}") from None
+    return b"".join(parts)
 
 
 def tlv(code: int, payload: bytes) -> bytes:
@@ -223,7 +248,10 @@ class _OptionAccess:
 
     def has(self, code: int) -> bool:
         """True when at least one option with ``code`` is present."""
-        return any(c == code for c, _ in self.options)
+        for c, _ in self.options:  # noqa: SIM110 -- a loop beats any(genexpr) on 3.11
+            if c == code:
+                return True
+        return False
 
     def add(self, code: int, payload: bytes) -> None:
         """Append an option."""
@@ -271,6 +299,11 @@ class Relay6(_OptionAccess):
     options: Options = field(default_factory=list)
     relay_msg_index: int = -1  # where option 9 sits among ``options``; -1 = last
 
+    def __post_init__(self) -> None:
+        # One spelling for "after every option", so decoded and built relays compare equal.
+        if not 0 <= self.relay_msg_index < len(self.options):
+            self.relay_msg_index = -1
+
     @property
     def name(self) -> str:
         """RFC name of the message type."""
@@ -288,24 +321,32 @@ Message6 = Pkt6 | Relay6
 # --- decoding -----------------------------------------------------------------------------------
 
 
-def decode6(data: bytes) -> Pkt6 | Relay6:
-    """Decode one DHCPv6 message (client/server or relay); raises FormError only."""
-    if not isinstance(data, bytes):
-        data = bytes(data)
-    return _decode_at(data, 0, len(data), 0)
+def decode6(data: bytes | bytearray | memoryview, strict: bool = True) -> Pkt6 | Relay6:
+    """Decode one DHCPv6 message (client/server or relay); raises FormError only.
+
+    ``strict=False`` follows Kea (Pkt6::unpack): a truncated last option or trailing bytes of an
+    options area are ignored rather than refused; the result then re-encodes without them.
+    """
+    if type(data) is not bytes:
+        return decode6(bytes(data), strict)
+    if len(data) >= HEADER_LEN and data[0] != 12 and data[0] != 13:
+        # Fast path: a client/server message (RFC 8415 §8).
+        xid = _unpack_u32(data, 0)[0] & 0xFFFFFF
+        return Pkt6(data[0], xid, parse_options(data, 4, None, strict))
+    return _decode_at(data, 0, len(data), 0, strict)
 
 
-def _decode_at(data: bytes, start: int, end: int, depth: int) -> Pkt6 | Relay6:
+def _decode_at(data: bytes, start: int, end: int, depth: int, strict: bool) -> Pkt6 | Relay6:
     if end - start < HEADER_LEN:
         raise FormError(f"message of {end - start} bytes is shorter than its 4-byte header", start)
-    word = _unpack_u32(data, start)[0]
-    msg_type = word >> 24
+    msg_type = data[start]
     if msg_type == 12 or msg_type == 13:
-        return _decode_relay(data, start, end, depth)
-    return Pkt6(msg_type, word & 0xFFFFFF, parse_options(data, start + 4, end))
+        return _decode_relay(data, start, end, depth, strict)
+    xid = _unpack_u32(data, start)[0] & 0xFFFFFF
+    return Pkt6(msg_type, xid, parse_options(data, start + 4, end, strict))
 
 
-def _decode_relay(data: bytes, start: int, end: int, depth: int) -> Relay6:
+def _decode_relay(data: bytes, start: int, end: int, depth: int, strict: bool) -> Relay6:
     # RFC 8415 §7.6 HOP_COUNT_LIMIT: no path has more than 32 relays.
     if depth >= HOP_COUNT_LIMIT:
         raise FormError(f"relay messages nested deeper than {HOP_COUNT_LIMIT}", start)
@@ -317,18 +358,22 @@ def _decode_relay(data: bytes, start: int, end: int, depth: int) -> Relay6:
     pos = start + RELAY_HEADER_LEN
     while pos < end:
         if pos + 4 > end:
+            if not strict:
+                break
             raise FormError(f"truncated option header ({end - pos} bytes)", pos)
         code, length = _unpack_opt_hdr(data, pos)
         body = pos + 4
         nxt = body + length
         if nxt > end:
+            if not strict:
+                break
             raise FormError(
                 f"option {code} length {length} exceeds the {end - body} bytes left", pos
             )
         if code == OPTION_RELAY_MSG:
             if inner is not None:
                 raise FormError("more than one Relay Message option", pos)
-            inner = _decode_at(data, body, nxt, depth + 1)
+            inner = _decode_at(data, body, nxt, depth + 1, strict)
             relay_msg_index = len(options)
         else:
             options.append((code, data[body:nxt]))
@@ -336,8 +381,6 @@ def _decode_relay(data: bytes, start: int, end: int, depth: int) -> Relay6:
     if inner is None:
         # RFC 8415 §9.1: a Relay-forward carries the client's message in option 9.
         raise FormError("relay message without a Relay Message option", start)
-    if relay_msg_index == len(options):
-        relay_msg_index = -1
     return Relay6(
         data[start],
         data[start + 1],
@@ -354,20 +397,32 @@ def _decode_relay(data: bytes, start: int, end: int, depth: int) -> Relay6:
 
 def encode6(msg: Pkt6 | Relay6) -> bytes:
     """Encode a message (with its relay chain, if any) to wire bytes."""
-    if type(msg) is Pkt6:
-        return encode_message(msg.msg_type, msg.transaction_id, msg.options)
     if isinstance(msg, Relay6):
         return _encode_relay(msg, 0)
     return encode_message(msg.msg_type, msg.transaction_id, msg.options)
 
 
-def encode_message(msg_type: int, transaction_id: int, options: Iterable[tuple[int, bytes]]) -> bytes:
-    """Encode a client/server message from its fields (no Pkt6 object needed)."""
-    if msg_type == 12 or msg_type == 13 or not 0 <= msg_type <= 255:
-        raise ValueError(f"message type {msg_type} cannot be a client/server message")
-    if not 0 <= transaction_id <= 0xFFFFFF:
-        raise ValueError(f"transaction id {transaction_id} does not fit 24 bits")
-    return _pack_u32((msg_type << 24) | transaction_id) + encode_options(options)
+def encode_message(
+    msg_type: int, transaction_id: int, options: Iterable[tuple[int, bytes]], framed: bytes = b""
+) -> bytes:
+    """Encode a client/server message from its fields (no Pkt6 object needed).
+
+    ``framed`` is appended as is: already-encoded option TLVs, such as the per-subnet options a
+    server precomputes once (DESIGN "Performance model").
+    """
+    if msg_type == 12 or msg_type == 13:
+        raise ValueError(f"message type {msg_type} is a relay message: use Relay6")
+    try:
+        # "!BHB" range-checks the type (8 bits) and the transaction id (16 + 8 bits).
+        parts = [_pack_header(msg_type, transaction_id >> 8, transaction_id & 0xFF)]
+        append = parts.append
+        pack = _pack_opt_hdr
+        for code, value in options:
+            append(pack(code, len(value)) + value)
+    except struct.error as exc:
+        raise ValueError(f"message field out of range: {exc}") from None
+    append(framed)
+    return b"".join(parts)
 
 
 def _encode_relay(relay: Relay6, depth: int) -> bytes:

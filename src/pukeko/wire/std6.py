@@ -191,9 +191,7 @@ _S46_DEFS: tuple[OptionDef, ...] = (
         encapsulate=S46_V4V6BIND_SPACE,
     ),
     # RFC 7598 §4.1, §4.4: S46 Rule and V4V6Bind may carry S46 Port Parameters
-    OptionDef(
-        "s46-portparams", 93, "record", S46_RULE_SPACE, record_types=_S46_PORTPARAMS_FIELDS
-    ),
+    OptionDef("s46-portparams", 93, "record", S46_RULE_SPACE, record_types=_S46_PORTPARAMS_FIELDS),
     OptionDef(
         "s46-portparams", 93, "record", S46_V4V6BIND_SPACE, record_types=_S46_PORTPARAMS_FIELDS
     ),

@@ -1,0 +1,163 @@
+"""Shared helpers for the semantic checks: the error collector and small value parsers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from ipaddress import (
+    IPv4Address,
+    IPv4Network,
+    IPv6Address,
+    IPv6Network,
+    ip_address,
+)
+
+from pukeko.config.errors import ConfigError, KeyPath, Position
+
+IPAddress = IPv4Address | IPv6Address
+IPNetwork = IPv4Network | IPv6Network
+
+
+@dataclass
+class Collector:
+    """Collects every error with its key path and the position of the nearest known value."""
+
+    family: int
+    positions: Mapping[KeyPath, Position]
+    errors: list[ConfigError] = field(default_factory=list)
+    warnings: list[ConfigError] = field(default_factory=list)
+
+    def where(self, path: KeyPath) -> Position | None:
+        """The position of ``path`` or, failing that, of its closest ancestor."""
+        probe = path
+        while True:
+            pos = self.positions.get(probe)
+            if pos is not None or not probe:
+                return pos
+            probe = probe[:-1]
+
+    def given(self, path: KeyPath) -> bool:
+        """True when ``path`` was written in the file (defaults added later have no position)."""
+        return path in self.positions
+
+    def error(self, path: KeyPath, message: str) -> None:
+        """Record one error at ``path``."""
+        self.errors.append(ConfigError(path, message, self.where(path)))
+
+    def warn(self, path: KeyPath, message: str) -> None:
+        """Record one warning at ``path``."""
+        self.warnings.append(ConfigError(path, message, self.where(path)))
+
+
+def as_map(value: object) -> dict[str, object]:
+    """``value`` if it is a JSON object, else an empty one (schema errors come from elsewhere)."""
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: object) -> list[object]:
+    """``value`` if it is a JSON list, else an empty one."""
+    return value if isinstance(value, list) else []
+
+
+def maps(value: object) -> list[tuple[int, dict[str, object]]]:
+    """The (index, object) pairs of a list of JSON objects."""
+    return [(i, item) for i, item in enumerate(as_list(value)) if isinstance(item, dict)]
+
+
+def parse_address(text: str, family: int) -> IPAddress | None:
+    """An address of ``family`` from text, or None."""
+    try:
+        addr = ip_address(text.strip())
+    except ValueError:
+        return None
+    return addr if addr.version == family else None
+
+
+def parse_prefix(text: str, family: int) -> tuple[IPAddress, int] | None:
+    """``address/len`` of ``family`` (host bits allowed, as Kea does), or None."""
+    addr_text, slash, len_text = text.partition("/")
+    if not slash or not len_text.strip().isdigit():
+        return None
+    addr = parse_address(addr_text, family)
+    length = int(len_text)
+    if addr is None or length > addr.max_prefixlen:
+        return None
+    return addr, length
+
+
+def network_of(addr: IPAddress, length: int) -> IPNetwork:
+    """The network containing ``addr`` with prefix ``length`` (host bits cleared)."""
+    if isinstance(addr, IPv4Address):
+        return IPv4Network((addr, length), strict=False)
+    return IPv6Network((addr, length), strict=False)
+
+
+def decode_hex_text(text: str) -> bytes | None:
+    """Kea's formatted hex (``01:02``, ``01 02``, ``0x0102``, ``102``), or None when invalid."""
+    for sep in (":", " "):
+        if sep in text:
+            parts = text.split(sep)
+            if any(not 1 <= len(p) <= 2 or not _is_hex(p) for p in parts):
+                return None
+            return bytes(int(p, 16) for p in parts)
+    digits = text[2:] if len(text) > 2 and text.startswith("0x") else text
+    if not _is_hex(digits):
+        return None
+    if len(digits) % 2:
+        digits = "0" + digits
+    return bytes.fromhex(digits)
+
+
+def decode_identifier(text: str) -> bytes | None:
+    """A host identifier: a 'quoted string' or formatted hex (Kea's Host::setIdentifier)."""
+    if len(text) >= 2 and text[0] == "'" and text[-1] == "'":
+        inner = text[1:-1]
+        return inner.encode("latin-1", "replace") if inner else None
+    decoded = decode_hex_text(text)
+    return decoded if decoded else None
+
+
+def _is_hex(text: str) -> bool:
+    return all(c in "0123456789abcdefABCDEF" for c in text)
+
+
+@dataclass(frozen=True)
+class SubnetEntry:
+    """One subnet map found in the configuration, with where it sits."""
+
+    path: KeyPath
+    subnet: dict[str, object]
+    shared: dict[str, object] | None
+    shared_path: KeyPath | None
+
+
+def subnet_key(family: int) -> str:
+    """``subnet6`` or ``subnet4``."""
+    return f"subnet{family}"
+
+
+def subnet_entries(conf: Mapping[str, object], family: int, base: KeyPath) -> list[SubnetEntry]:
+    """Every subnet in Kea's parse order: shared networks' subnets first, then ``subnetN``."""
+    key = subnet_key(family)
+    out: list[SubnetEntry] = []
+    for n, net in maps(conf.get("shared-networks")):
+        net_path = (*base, "shared-networks", n)
+        for i, sub in maps(net.get(key)):
+            out.append(SubnetEntry((*net_path, key, i), sub, net, net_path))
+    for i, sub in maps(conf.get(key)):
+        out.append(SubnetEntry((*base, key, i), sub, None, None))
+    return out
+
+
+def assign_subnet_ids(entries: list[SubnetEntry]) -> list[int]:
+    """Subnet ids as Kea 2.2 gives them: an id of 0 (or none) takes the next counter value."""
+    counter = 1
+    ids: list[int] = []
+    for entry in entries:
+        raw = entry.subnet.get("id", 0)
+        value = raw if isinstance(raw, int) and not isinstance(raw, bool) else 0
+        if value == 0:
+            value = counter
+            counter += 1
+        ids.append(value)
+    return ids
