@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 APT_PACKAGES := kea-dhcp6-server kea-dhcp4-server kea-doc
-PURE_PACKAGES := src/pukeko/wire src/pukeko/config
+PURE_PACKAGES := src/pukeko
 FUZZ_SECONDS ?= 30
 
 .PHONY: install apt test lint fmt run fuzz bench clean

@@ -12,8 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from v4 import bench_v4  # noqa: E402
-from v6 import bench_v6  # noqa: E402
+from v4 import bench_v4
+from v6 import bench_v6
 
 ROUNDS = 5
 ITERATIONS = 20000

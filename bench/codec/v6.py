@@ -58,12 +58,16 @@ PREFIX = addr6_bytes("2001:db8:8000:100::")
 # What the engine precomputes once per subnet/class: framed server-id, preference, DNS servers,
 # domain search and a Success status (DESIGN "Performance model": precomputed option bytes).
 PRECOMPUTED_HEAD = tlv(OPTION_SERVERID, SERVER_DUID)
-PRECOMPUTED_TAIL = (
-    tlv(OPTION_PREFERENCE, b"\xff")
-    + tlv(OPTION_DNS_SERVERS, DNS_SERVERS)
-    + tlv(OPTION_DOMAIN_LIST, DOMAIN_SEARCH)
-    + tlv(OPTION_STATUS_CODE, encode_status(0, "Success"))
-)
+_PREFERENCE = tlv(OPTION_PREFERENCE, b"\xff")
+_DNS = tlv(OPTION_DNS_SERVERS, DNS_SERVERS)
+_DOMAIN = tlv(OPTION_DOMAIN_LIST, DOMAIN_SEARCH)
+_SUCCESS = tlv(OPTION_STATUS_CODE, encode_status(0, "Success"))
+# Keyed by (DNS servers requested, domain search requested), as the ORO selects them.
+PRECOMPUTED_TAILS = {
+    (dns, domain): _PREFERENCE + (_DNS if dns else b"") + (_DOMAIN if domain else b"") + _SUCCESS
+    for dns in (False, True)
+    for domain in (False, True)
+}
 
 
 def solicit_bytes() -> bytes:
@@ -141,7 +145,7 @@ def decode_and_advertise_fast(wire: bytes) -> bytes:
     ia_na = decode_ia(OPTION_IA_NA, ia_na_payload)
     ia_pd = decode_ia(OPTION_IA_PD, ia_pd_payload)
     oro_payload = query.get(OPTION_ORO)
-    decode_oro(oro_payload) if oro_payload is not None else []
+    requested = decode_oro(oro_payload) if oro_payload is not None else []
     elapsed = query.get(OPTION_ELAPSED_TIME)
     if elapsed is not None:
         decode_elapsed_time(elapsed)
@@ -152,7 +156,7 @@ def decode_and_advertise_fast(wire: bytes) -> bytes:
         + tlv(OPTION_CLIENTID, client_id)
         + ia_na_tlv(ia_na.iaid, 1000, 2000, ADDRESS, 3000, 4000)
         + ia_pd_tlv(ia_pd.iaid, 1000, 2000, 56, PREFIX, 3000, 4000)
-        + PRECOMPUTED_TAIL
+        + PRECOMPUTED_TAILS[OPTION_DNS_SERVERS in requested, OPTION_DOMAIN_LIST in requested]
     )
     return encode_message(2, query.transaction_id, (), framed)
 

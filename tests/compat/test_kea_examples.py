@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.support.kea import EXAMPLES_DIR, kea_binary, kea_check, use_installed_hooks
+from tests.support.netns import can_use_netns, namespace_with_interfaces
 
 from pukeko.cli.daemon import load_file
 from pukeko.config.errors import ConfigErrors
 from pukeko.config.hooks import KEA_HOOKS, library_name
-from tests.support.kea import EXAMPLES_DIR, kea_binary, kea_check, use_installed_hooks
-from tests.support.netns import can_use_netns, namespace_with_interfaces
 
 pytestmark = pytest.mark.kea
 
@@ -52,7 +52,9 @@ def test_kea_doc_examples_are_installed() -> None:
 
 
 @pytest.mark.parametrize(("family", "path"), EXAMPLES, ids=lambda v: str(v)[-40:])
-def test_example_verdict_matches_kea(family: int, path: Path, kea_netns: str, tmp_path: Path) -> None:
+def test_example_verdict_matches_kea(
+    family: int, path: Path, kea_netns: str, tmp_path: Path
+) -> None:
     text = path.read_text()
     copy = tmp_path / path.name
     copy.write_text(use_installed_hooks(text))

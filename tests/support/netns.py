@@ -11,9 +11,11 @@ from contextlib import contextmanager
 
 def can_use_netns() -> bool:
     """True when this process may create network namespaces."""
-    return os.geteuid() == 0 and subprocess.run(
-        ["ip", "netns", "list"], capture_output=True, check=False
-    ).returncode == 0
+    return (
+        os.geteuid() == 0
+        and subprocess.run(["ip", "netns", "list"], capture_output=True, check=False).returncode
+        == 0
+    )
 
 
 def _ip(*args: str) -> None:

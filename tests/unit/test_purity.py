@@ -10,7 +10,15 @@ import pytest
 SRC = Path(__file__).resolve().parents[2] / "src" / "pukeko"
 PURE_PACKAGES = ["wire", "config", "classify"]
 FORBIDDEN_MODULES = {
-    "asyncio", "os", "pathlib", "selectors", "shutil", "socket", "subprocess", "threading", "time",
+    "asyncio",
+    "os",
+    "pathlib",
+    "selectors",
+    "shutil",
+    "socket",
+    "subprocess",
+    "threading",
+    "time",
 }
 
 
@@ -29,8 +37,11 @@ def _violations(path: Path) -> list[str]:
             names = [node.module]
         elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "open":
             found.append(f"{path.name}:{node.lineno} calls open()")
-        found += [f"{path.name}:{node.lineno} imports {n}" for n in names
-                  if n.split(".")[0] in FORBIDDEN_MODULES]
+        found += [
+            f"{path.name}:{node.lineno} imports {n}"
+            for n in names
+            if n.split(".")[0] in FORBIDDEN_MODULES
+        ]
     return found
 
 

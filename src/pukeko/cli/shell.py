@@ -58,7 +58,9 @@ def parse_arguments(text: str) -> Any:
         return json.loads("{" + text + "}")
 
 
-def build_command(command: str, services: list[str | None] | None, arguments: Any) -> dict[str, Any]:
+def build_command(
+    command: str, services: list[str | None] | None, arguments: Any
+) -> dict[str, Any]:
     """The JSON command object sent to the server."""
     body: dict[str, Any] = {"command": command}
     chosen = [s for s in (services or []) if s]

@@ -122,7 +122,13 @@ def _check_classes(
     c: Collector, conf: dict[str, object], base: KeyPath, options: OptionChecks
 ) -> None:
     path = (*base, "client-classes")
-    for cpath, entry in check_client_classes(c, conf.get("client-classes"), path):
+    root_space = f"dhcp{c.family}"
+
+    def option_code(name: str) -> int | None:
+        found = options.spaces.by_name(root_space, name)
+        return None if found is None else found.code
+
+    for cpath, entry in check_client_classes(c, conf.get("client-classes"), path, option_code):
         registry = options.spaces
         if "option-def" in entry:
             registry = add_option_defs(c, registry, entry["option-def"], (*cpath, "option-def"))

@@ -6,9 +6,10 @@ sections "Host Reservations in DHCPv6" and "Client Classification".
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from ipaddress import IPv4Address
 
+from pukeko.classify import ExpressionError, parse_expression
 from pukeko.config.checks_base import (
     Collector,
     IPAddress,
@@ -45,7 +46,8 @@ RESOURCES = (
 # ARM "Built-in Client Classes".
 BUILTIN_CLASSES = ("ALL", "KNOWN", "UNKNOWN", "BOOTP")
 BUILTIN_CLASS_PREFIXES = ("VENDOR_CLASS_", "HA_", "AFTER_", "EXTERNAL_")
-_MEMBER = re.compile(r"member\s*\(\s*'([^']*)'\s*\)")
+
+OptionCode = Callable[[str], int | None]
 
 
 def is_builtin_class(name: str) -> bool:
@@ -208,8 +210,9 @@ def check_client_classes(
     c: Collector,
     entries: object,
     path: KeyPath,
+    option_code: OptionCode,
 ) -> list[tuple[KeyPath, dict[str, object]]]:
-    """Name, built-in and lifetime rules of ``client-classes``; returns the valid entries."""
+    """Name, built-in, expression and lifetime rules of ``client-classes``; the valid entries."""
     seen: set[str] = set()
     valid: list[tuple[KeyPath, dict[str, object]]] = []
     for i, entry in maps(entries):
@@ -224,9 +227,30 @@ def check_client_classes(
             )
             continue
         _class_rules(c, entry, cpath, name, seen)
+        _check_test_expression(c, entry, cpath, seen, option_code)
         seen.add(name)
         valid.append((cpath, entry))
     return valid
+
+
+def _check_test_expression(
+    c: Collector, entry: dict[str, object], path: KeyPath, known: set[str], option_code: OptionCode
+) -> None:
+    """Parse ``test`` with Kea's grammar (ARM "Using Expressions in Classification").
+
+    ``member()`` may name only built-in classes and classes defined earlier in the list.
+    """
+    test = entry.get("test")
+    if not isinstance(test, str) or not test:
+        return
+
+    def defined(name: str) -> bool:
+        return name == "DROP" or is_builtin_class(name) or name in known
+
+    try:
+        parse_expression(test, family=c.family, option_code=option_code, class_defined=defined)
+    except ExpressionError as exc:
+        c.error((*path, "test"), f"expression: [{test}] error: {exc.kea_text()}")
 
 
 def _class_rules(
@@ -247,12 +271,6 @@ def _class_rules(
             (*path, "only-if-required"),
             f"special class '{name}' only-if-required flag must be false",
         )
-    # ARM "Using Expressions in Classification": member() names a class defined before.
-    for ref in _MEMBER.findall(test if isinstance(test, str) else ""):
-        if ref != "DROP" and not is_builtin_class(ref) and ref not in known:
-            c.error(
-                (*path, "test"), f"expression: [{test}] error: Not defined client class '{ref}'"
-            )
     scope: Scope = [(path, entry)]
     check_triplet(c, scope, "valid-lifetime")
     if c.family == 6:

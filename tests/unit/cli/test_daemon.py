@@ -32,8 +32,15 @@ def test_check_mode_and_ports() -> None:
 
 @pytest.mark.parametrize(
     "argv",
-    [[], ["-c"], ["-c", "x", "extra"], ["-p", "0", "-c", "x"], ["-P", "70000", "-c", "x"],
-     ["-p", "abc", "-c", "x"], ["-x"]],
+    [
+        [],
+        ["-c"],
+        ["-c", "x", "extra"],
+        ["-p", "0", "-c", "x"],
+        ["-P", "70000", "-c", "x"],
+        ["-p", "abc", "-c", "x"],
+        ["-x"],
+    ],
 )
 def test_usage_errors(argv: list[str]) -> None:
     with pytest.raises(UsageError):

@@ -53,8 +53,17 @@ def test_http_command_with_kea_shell_style_arguments(
     http_server: HTTPServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     port = http_server.server_address[1]
-    argv = ["--port", str(port), "--service", "dhcp6", "--auth-user", "admin",
-            "--auth-password", "s3cret", "lease6-get"]
+    argv = [
+        "--port",
+        str(port),
+        "--service",
+        "dhcp6",
+        "--auth-user",
+        "admin",
+        "--auth-password",
+        "s3cret",
+        "lease6-get",
+    ]
     assert _run(monkeypatch, argv, '"ip-address": "2001:db8::1"') == 0
     (seen,) = _Recorder.seen
     assert seen["body"] == {
