@@ -278,7 +278,10 @@ def test_fixed_size_options() -> None:
             fn(bad, 0)
 
 
-sub_options = st.lists(st.tuples(st.integers(0, 0xFFFF), st.binary(max_size=30)), max_size=4)
+# Random payloads only under codes decode_ia does not validate (IAADDR 5, status 13, IAPREFIX 26
+# are checked on decode and have their own round-trip properties below).
+_free_codes = st.integers(0, 0xFFFF).filter(lambda c: c not in (5, 13, 26))
+sub_options = st.lists(st.tuples(_free_codes, st.binary(max_size=30)), max_size=4)
 u32 = st.integers(0, 0xFFFFFFFF)
 
 

@@ -1,0 +1,1 @@
+"""The sans-I/O message processing engine: packets and ``now`` in, decisions out."""
