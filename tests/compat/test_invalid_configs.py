@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.support.kea import kea_binary, kea_check
-from tests.support.netns import can_use_netns, namespace_with_interfaces
+from tests.support.kea import kea_check, kea_namespace
 
 from pukeko.cli.daemon import load_file
 from pukeko.config.errors import ConfigErrors
@@ -154,11 +153,7 @@ CASES: list[tuple[int, str, dict[str, Any], str]] = [
 
 @pytest.fixture(scope="module")
 def kea_netns() -> Iterator[str]:
-    if not (kea_binary(4) and kea_binary(6)):
-        pytest.skip("Kea 2.2 is not installed (make install installs it)")
-    if not can_use_netns():
-        pytest.skip("needs root to create a network namespace")
-    with namespace_with_interfaces(["eth0"]) as ns:
+    with kea_namespace(["eth0"]) as ns:
         yield ns
 
 

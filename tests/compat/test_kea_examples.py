@@ -14,7 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.support.kea import EXAMPLES_DIR, kea_binary, kea_check, use_installed_hooks
+from tests.support.kea import (
+    EXAMPLES_DIR,
+    kea_binary,
+    kea_check,
+    kea_namespace,
+    use_installed_hooks,
+)
 from tests.support.netns import can_use_netns, namespace_with_interfaces
 
 from pukeko.cli.daemon import load_file
@@ -35,11 +41,7 @@ EXAMPLES = [(4, p) for p in _examples(4)] + [(6, p) for p in _examples(6)]
 
 @pytest.fixture(scope="module")
 def kea_netns() -> Iterator[str]:
-    if not (kea_binary(4) and kea_binary(6)):
-        pytest.skip("Kea 2.2 is not installed (make install installs it)")
-    if not can_use_netns():
-        pytest.skip("needs root to create a network namespace")
-    with namespace_with_interfaces(EXAMPLE_INTERFACES, {"eth0": "2001:db8:1::1/64"}) as ns:
+    with kea_namespace(EXAMPLE_INTERFACES, {"eth0": "2001:db8:1::1/64"}) as ns:
         yield ns
 
 

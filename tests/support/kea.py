@@ -6,8 +6,13 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
+from tests.support.netns import can_use_netns, namespace_with_interfaces
 
 KEA_HOOKS_DIR = Path("/usr/lib/x86_64-linux-gnu/kea/hooks")
 EXAMPLES_DIR = Path("/usr/share/doc/kea/examples")
@@ -53,3 +58,14 @@ def kea_check(family: int, path: Path, netns: str | None) -> KeaVerdict:
     env = {**os.environ, "KEA_LOCKFILE_DIR": "none", "KEA_PIDFILE_DIR": str(path.parent)}
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env, check=False)
     return KeaVerdict(proc.returncode == 0, proc.stdout + proc.stderr)
+
+
+@contextmanager
+def kea_namespace(interfaces: list[str], addresses: dict[str, str] | None = None) -> Iterator[str]:
+    """A namespace holding these interfaces for Kea; skips the test without Kea or root."""
+    if not (kea_binary(4) and kea_binary(6)):
+        pytest.skip("Kea 2.2 is not installed (make install installs it)")
+    if not can_use_netns():
+        pytest.skip("needs root to create a network namespace")
+    with namespace_with_interfaces(interfaces, addresses) as ns:
+        yield ns

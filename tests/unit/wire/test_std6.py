@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from tests.support.optiondata import (
+    csv_option_data,
+    kea_accepts,
+    load_kea_json,
+    raw_option_data,
+    walk_option_lists,
+)
 
 from pukeko.wire.definitions import OPTION_TYPES, RECORD_FIELD_TYPES, OptionDef
 from pukeko.wire.std6 import (
@@ -269,53 +272,10 @@ def test_codes_kea_leaves_undefined_are_absent(code: int) -> None:
 # --- Kea's own example and Kea itself ---------------------------------------------------------
 
 
-def strip_json_comments(text: str) -> str:
-    """Remove Kea's //, # and /* */ comments outside JSON strings."""
-    out: list[str] = []
-    i, n, in_string = 0, len(text), False
-    while i < n:
-        char = text[i]
-        if in_string:
-            step = 2 if char == "\\" else 1
-            out.append(text[i : i + step])
-            in_string = char != '"'
-            i += step
-        elif char == '"':
-            in_string = True
-            out.append(char)
-            i += 1
-        elif text.startswith("//", i) or char == "#":
-            newline = text.find("\n", i)
-            i = n if newline < 0 else newline
-        elif text.startswith("/*", i):
-            i = text.index("*/", i + 2) + 2
-        else:
-            out.append(char)
-            i += 1
-    return "".join(out)
-
-
-def walk_option_lists(node: Any, key: str) -> Iterator[dict[str, Any]]:
-    """Every entry of every list called ``key`` anywhere in a parsed configuration."""
-    if isinstance(node, dict):
-        for name, value in node.items():
-            if name == key and isinstance(value, list):
-                yield from value
-            yield from walk_option_lists(value, key)
-    elif isinstance(node, list):
-        for item in node:
-            yield from walk_option_lists(item, key)
-
-
-def test_comment_stripper_keeps_urls_and_escapes() -> None:
-    text = '{"a": "http://x/#y", /* c */ "b": "q\\"//" // end\n # hash\n}'
-    assert json.loads(strip_json_comments(text)) == {"a": "http://x/#y", "b": 'q"//'}
-
-
 def test_every_standard_option_in_kea_all_options_example() -> None:
     if not KEA6_ALL_OPTIONS.exists():
         pytest.skip(f"Kea example {KEA6_ALL_OPTIONS} not installed (kea-doc)")
-    config = json.loads(strip_json_comments(KEA6_ALL_OPTIONS.read_text(encoding="utf-8")))
+    config = load_kea_json(KEA6_ALL_OPTIONS)
     custom = {(d["space"], d["name"]) for d in walk_option_lists(config, "option-def")}
     checked = 0
     for entry in walk_option_lists(config, "option-data"):
@@ -330,60 +290,25 @@ def test_every_standard_option_in_kea_all_options_example() -> None:
 
 
 # Sample values chosen so a too-narrow or wrongly-typed definition makes Kea refuse them.
-CSV_SAMPLE = {
-    "ipv4-address": "192.0.2.1", "ipv6-address": "2001:db8::1", "ipv6-prefix": "2001:db8::/64",
-    "fqdn": "example.org", "string": "x", "tuple": "x", "binary": "00", "boolean": "true",
-    "psid": "3/4", "uint8": "255", "uint16": "65535", "uint32": "4294967295", "int8": "-128",
-    "int16": "-32768", "int32": "-2147483648",
-}  # fmt: skip
 # Options Kea validates beyond their format (flags, nested tuples, prefix length).
 CSV_OVERRIDES6 = {
     ("dhcp6", 16): "4294967295, 0001ff",
     ("dhcp6", 26): "4294967295, 4294967295, 64, 2001:db8::",
     ("dhcp6", 39): "0, example.org",
 }
-FIXED_SIZE = {
-    "uint8": 1, "int8": 1, "boolean": 1, "uint16": 2, "int16": 2, "uint32": 4, "int32": 4,
-    "ipv4-address": 4, "ipv6-address": 16,
-}  # fmt: skip
-
-
-def csv_option_data(row: OptionDef) -> dict[str, Any]:
-    """An option-data entry naming ``row`` by name, code and space, with data of its format."""
-    entry: dict[str, Any] = {"name": row.name, "code": row.code, "space": row.space}
-    if (row.space, row.code) in CSV_OVERRIDES6:
-        entry["data"] = CSV_OVERRIDES6[(row.space, row.code)]
-    elif row.is_record:
-        entry["data"] = ", ".join(CSV_SAMPLE[field] for field in row.record_types)
-    elif row.type != "empty":
-        entry["data"] = CSV_SAMPLE[row.type]
-    return entry
-
-
-def kea_accepts(option_data: list[dict[str, Any]], tmp_path: Path) -> tuple[bool, str]:
-    """Run ``kea-dhcp6 -t`` on a configuration holding only this option data."""
-    path = tmp_path / "kea6.json"
-    path.write_text(json.dumps({"Dhcp6": {"option-data": option_data}}), encoding="utf-8")
-    done = subprocess.run(
-        ["kea-dhcp6", "-t", str(path)], capture_output=True, text=True, timeout=60, check=False
-    )
-    return done.returncode == 0, done.stdout[-600:] + done.stderr[-600:]
 
 
 @pytest.mark.kea
 def test_kea_accepts_every_definition_by_name_code_and_format(tmp_path: Path) -> None:
     if shutil.which("kea-dhcp6") is None:
         pytest.skip("kea-dhcp6 not installed")
-    ok, output = kea_accepts([csv_option_data(row) for row in STD6_DEFS], tmp_path)
+    ok, output = kea_accepts(
+        6, [csv_option_data(row, CSV_OVERRIDES6) for row in STD6_DEFS], tmp_path
+    )
     assert ok, output
     # Raw payloads of exactly our size: Kea refuses them if its integer/address is wider.
-    raw = [
-        {"name": r.name, "code": r.code, "space": r.space, "csv-format": False}
-        | {"data": "01" * FIXED_SIZE[r.type]}
-        for r in STD6_DEFS
-        if r.type in FIXED_SIZE
-    ]
-    ok, output = kea_accepts(raw, tmp_path)
+    raw = raw_option_data(STD6_DEFS)
+    ok, output = kea_accepts(6, raw, tmp_path)
     assert ok, output
 
 
@@ -392,6 +317,6 @@ def test_kea_refuses_a_wrong_definition(tmp_path: Path) -> None:
     if shutil.which("kea-dhcp6") is None:
         pytest.skip("kea-dhcp6 not installed")
     wrong = OptionDef("elapsed-time", 8, "uint32", "dhcp6")
-    assert not kea_accepts([csv_option_data(wrong)], tmp_path)[0]
+    assert not kea_accepts(6, [csv_option_data(wrong, CSV_OVERRIDES6)], tmp_path)[0]
     renamed = OptionDef("dns-servers", 24, "ipv6-address", "dhcp6", array=True)
-    assert not kea_accepts([csv_option_data(renamed)], tmp_path)[0]
+    assert not kea_accepts(6, [csv_option_data(renamed, CSV_OVERRIDES6)], tmp_path)[0]
