@@ -45,7 +45,7 @@ fmt: install
 # Until the server exists: validate and print the bundled default configuration.
 run: install
 	$(BIN)/pukeko-dhcp6 -t docs/examples/pukeko-dhcp6.conf
-	$(BIN)/python -m pukeko.config.render docs/examples/pukeko-dhcp6.conf
+	$(BIN)/python -m pukeko.cli.showconfig docs/examples/pukeko-dhcp6.conf 6
 
 fuzz: install
 	$(BIN)/python -m pip install -q -e '.[fuzz]'

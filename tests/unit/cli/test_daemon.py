@@ -96,3 +96,19 @@ def test_console_script_runs(tmp_path: Path) -> None:
         pytest.skip("console scripts are installed by make install")
     proc = subprocess.run([str(exe), "-t", str(path)], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_showconfig_prints_the_rendered_configuration(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from pukeko.cli.showconfig import main as showconfig
+
+    path = tmp_path / "good.json"
+    path.write_text(GOOD6)
+    assert showconfig([str(path), "6"]) == 0
+    rendered = json.loads(capsys.readouterr().out)
+    assert rendered["Dhcp6"]["valid-lifetime"] == 7200  # Kea's default, filled in
+    assert rendered["Dhcp6"]["subnet6"][0]["subnet"] == "2001:db8:1::/64"
+    assert showconfig([str(tmp_path / "absent.json"), "6"]) == 1
