@@ -1,0 +1,325 @@
+"""Which leases one IA gets: Kea 2.2's allocateLeases6 / renewLeases6 decisions.
+
+Request/Solicit (allocateLeases6, no reservations yet): the client's leases for this IA in the
+selected subnet's shared network are kept (refreshed on Request); otherwise a new lease is
+found — first the client's hint if it lies in a pool the client may use and is free or expired
+(any subnet of the network), then the allocator, starting in the network's most recently used
+subnet (getPreferredSubnet). Failure counts ``v6-allocation-fail*`` and logs
+ALLOC_ENGINE_V6_ALLOC_FAIL*.
+
+Renew/Rebind (renewLeases6): the IA's leases in the network are extended (extendLease6); an
+address lease no longer inside its subnet is deleted and answered with lifetimes 0; an IA
+without leases gets a new one, as Kea does (RFC 8415 §18.3.4 lets the server create a binding).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from ipaddress import IPv6Address
+
+from pukeko.config.model import Subnet
+from pukeko.leases.model import ChangeKind, Lease6, LeaseState, LeaseType
+from pukeko.server.dhcp6 import stats6
+from pukeko.server.dhcp6.context import Exchange
+from pukeko.server.dhcp6.leasing import (
+    Granted,
+    Hint,
+    count_assignment,
+    lifetimes,
+    new_lease,
+    reclaim_stats,
+    reusable,
+    reuse_expired,
+    with_extended_info,
+)
+from pukeko.server.dhcp6.pools import Allocation, capacity, delegated_len, find_pool, in_pool
+from pukeko.server.dhcp6.select import Topology, client_supported
+
+
+@dataclass(slots=True)
+class IaResult:
+    """What happened to one IA: leases to send and leases taken away (sent with lifetime 0)."""
+
+    granted: list[Granted] = field(default_factory=list)
+    retired: list[Lease6] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Allocator6:
+    """Allocation decisions over the topology, the allocator port and per-subnet usage order."""
+
+    topology: Topology
+    allocation: Allocation
+    usage: dict[tuple[int, int], int] = field(default_factory=dict)  # (subnet, type) -> tick
+    tick: int = 0
+
+    # --- Solicit / Request -------------------------------------------------------------------
+
+    def assign(self, ex: Exchange, lease_type: LeaseType, iaid: int, hint: Hint) -> IaResult:
+        """Leases for one IA of a Solicit (``ex.fake``) or Request (allocateLeases6)."""
+        assert ex.subnet is not None
+        existing = self._client_leases(ex, ex.subnet, lease_type, iaid)
+        result = IaResult()
+        if existing:
+            result.granted = [self._refresh(ex, lease) for lease in existing]
+            return result
+        return self._allocate_new(ex, lease_type, iaid, hint)
+
+    def _client_leases(
+        self, ex: Exchange, subnet: Subnet, lease_type: LeaseType, iaid: int
+    ) -> list[Lease6]:
+        ids = [s.id for s in self.topology.network_order(subnet)]
+        found = ex.leases.by_client(ex.duid, iaid, lease_type)
+        return [lease for sid in ids for lease in found if lease.subnet_id == sid]
+
+    def _refresh(self, ex: Exchange, lease: Lease6) -> Granted:
+        """Kea updateLeaseData: an existing lease handed out again (lifetimes unchanged)."""
+        if ex.fake:
+            return Granted(lease, lease.preferred_lifetime, lease.valid_lifetime)
+        subnet = ex.subnet
+        assert subnet is not None
+        updated = replace(lease, cltt=ex.cltt, hostname="", fqdn_fwd=False, fqdn_rev=False)
+        if lease.state == LeaseState.EXPIRED_RECLAIMED:
+            updated = replace(updated, state=LeaseState.DEFAULT)
+            owner = self.topology_subnet(lease.subnet_id) or subnet
+            if in_pool(owner, lease.lease_type, int(lease.address)):
+                count_assignment(ex, owner, updated)
+        cached = reusable(subnet, lease, updated, lease.preferred_lifetime)
+        if cached is not None:
+            ex.record(ChangeKind.UPDATE, lease, commit=False)
+            return Granted(lease, cached[0], cached[1], reused=True)
+        ex.record(ChangeKind.UPDATE, updated)
+        return Granted(updated, updated.preferred_lifetime, updated.valid_lifetime)
+
+    def topology_subnet(self, subnet_id: int) -> Subnet | None:
+        """A subnet by id among the topology's subnets."""
+        for subnet in self.topology.subnets:
+            if subnet.id == subnet_id:
+                return subnet
+        return None
+
+    def _allocate_new(self, ex: Exchange, lease_type: LeaseType, iaid: int, hint: Hint) -> IaResult:
+        granted = self._from_hint(ex, lease_type, iaid, hint)
+        if granted is None:
+            granted = self._from_pools(ex, lease_type, iaid, hint)
+        result = IaResult()
+        if granted is not None:
+            result.granted.append(granted)
+        return result
+
+    def _from_hint(
+        self, ex: Exchange, lease_type: LeaseType, iaid: int, hint: Hint
+    ) -> Granted | None:
+        """The hinted address/prefix if a usable pool holds it and nobody holds it."""
+        if hint.address == 0:
+            return None
+        assert ex.subnet is not None
+        for subnet in self.topology.network_order(ex.subnet):
+            if not client_supported(subnet, ex.classes):
+                continue
+            pool = find_pool(subnet, lease_type, hint.address, ex.classes)
+            if pool is None:
+                continue
+            length = delegated_len(pool)
+            if lease_type == LeaseType.PD and hint.address & ((1 << (128 - length)) - 1):
+                continue  # not the start of a delegated prefix: never overlap two prefixes
+            current = ex.lease_at(lease_type, hint.address)
+            if current is None and not ex.claimed(lease_type, hint.address):
+                ex.subnet = subnet
+                return self._commit_new(ex, subnet, lease_type, iaid, hint.address, length, hint)
+            if current is not None and current.expired(ex.now):
+                ex.subnet = subnet
+                return self._take_over(ex, subnet, current, iaid, length, hint)
+        return None
+
+    def _from_pools(
+        self, ex: Exchange, lease_type: LeaseType, iaid: int, hint: Hint
+    ) -> Granted | None:
+        assert ex.subnet is not None
+        start = self._preferred_subnet(ex.subnet, lease_type)
+        ex.subnet = start
+        with_leases = without_pools = attempts = 0
+        for subnet in self.topology.network_order(start):
+            if not client_supported(subnet, ex.classes):
+                continue
+            size = capacity(subnet, lease_type, ex.classes)
+            if size == 0:
+                without_pools += 1
+                continue
+            with_leases += 1
+            picked = self.allocation.pick(
+                subnet,
+                lease_type,
+                hint.address,
+                ex.classes,
+                self._is_free(ex, lease_type),
+                ex.duid,
+                iaid,
+            )
+            if picked is None:
+                attempts += size
+                continue
+            address, length = picked
+            attempts += 1
+            self.tick += 1
+            self.usage[(subnet.id, int(lease_type))] = self.tick
+            ex.subnet = subnet
+            current = ex.lease_at(lease_type, address)
+            if current is not None:
+                return self._take_over(ex, subnet, current, iaid, length, hint)
+            return self._commit_new(ex, subnet, lease_type, iaid, address, length, hint)
+        self._count_failure(ex, start, with_leases, without_pools, attempts)
+        return None
+
+    def _is_free(self, ex: Exchange, lease_type: LeaseType) -> Callable[[int, int], bool]:
+        def is_free(address: int, prefix_len: int) -> bool:
+            if ex.claimed(lease_type, address):
+                return False
+            current = ex.lease_at(lease_type, address)
+            return current is None or current.expired(ex.now)
+
+        return is_free
+
+    def _preferred_subnet(self, subnet: Subnet, lease_type: LeaseType) -> Subnet:
+        """The sibling with the most recent allocation and the same client class."""
+        best = subnet
+        best_tick = self.usage.get((subnet.id, int(lease_type)), 0)
+        for sibling in self.topology.in_network(subnet):
+            tick = self.usage.get((sibling.id, int(lease_type)), 0)
+            if sibling.params.client_class == subnet.params.client_class and tick > best_tick:
+                best, best_tick = sibling, tick
+        return best
+
+    def _commit_new(
+        self,
+        ex: Exchange,
+        subnet: Subnet,
+        lease_type: LeaseType,
+        iaid: int,
+        address: int,
+        length: int,
+        hint: Hint,
+    ) -> Granted:
+        lease = new_lease(ex, subnet, lease_type, iaid, address, length, hint)
+        ex.record(ChangeKind.ADD, lease, commit=not ex.fake)
+        if not ex.fake:
+            count_assignment(ex, subnet, lease)
+        return Granted(lease, lease.preferred_lifetime, lease.valid_lifetime)
+
+    def _take_over(
+        self, ex: Exchange, subnet: Subnet, expired: Lease6, iaid: int, length: int, hint: Hint
+    ) -> Granted:
+        lease = reuse_expired(ex, subnet, expired, iaid, length, hint)
+        ex.record(ChangeKind.UPDATE, lease, commit=not ex.fake)
+        if not ex.fake:
+            count_assignment(ex, subnet, lease)
+        return Granted(lease, lease.preferred_lifetime, lease.valid_lifetime)
+
+    def _count_failure(
+        self, ex: Exchange, subnet: Subnet, with_leases: int, without_pools: int, attempts: int
+    ) -> None:
+        """Kea's allocation failure statistics and warnings."""
+        network = subnet.shared_network
+        sid = subnet.id
+        if network:
+            ex.emit(
+                "ALLOC_ENGINE_V6_ALLOC_FAIL_SHARED_NETWORK",
+                ex.label,
+                network,
+                with_leases,
+                without_pools,
+            )
+            names = [stats6.V6_ALLOCATION_FAIL_SHARED_NETWORK]
+        else:
+            ex.emit("ALLOC_ENGINE_V6_ALLOC_FAIL_SUBNET", ex.label, subnet.prefix, sid, "(none)")
+            names = [stats6.V6_ALLOCATION_FAIL_SUBNET]
+        if attempts == 0:
+            ex.emit("ALLOC_ENGINE_V6_ALLOC_FAIL_NO_POOLS", ex.label)
+            names.append(stats6.V6_ALLOCATION_FAIL_NO_POOLS)
+        else:
+            ex.emit("ALLOC_ENGINE_V6_ALLOC_FAIL", ex.label, attempts)
+            names.append(stats6.V6_ALLOCATION_FAIL)
+        if ex.classes:
+            ex.emit("ALLOC_ENGINE_V6_ALLOC_FAIL_CLASSES", ex.label, class_text(ex.classes))
+            names.append(stats6.V6_ALLOCATION_FAIL_CLASSES)
+        for name in names:
+            ex.stat(name)
+            ex.stat(stats6.subnet_stat(sid, name))
+
+    # --- Renew / Rebind ----------------------------------------------------------------------
+
+    def renew(self, ex: Exchange, lease_type: LeaseType, iaid: int, hints: list[Hint]) -> IaResult:
+        """Extend the IA's leases, or give it a new one (renewLeases6 / extendLease6)."""
+        assert ex.subnet is not None
+        first = hints[0] if hints else Hint()
+        existing = self._client_leases(ex, ex.subnet, lease_type, iaid)
+        if not existing:
+            return self._allocate_new(ex, lease_type, iaid, first)
+        result = IaResult()
+        for lease in existing:
+            self._extend(ex, lease, first, result)
+        return result
+
+    def _extend(self, ex: Exchange, lease: Lease6, hint: Hint, result: IaResult) -> None:
+        subnet = ex.subnet
+        assert subnet is not None
+        if subnet.id != lease.subnet_id:
+            sibling = next(
+                (s for s in self.topology.in_network(subnet) if s.id == lease.subnet_id), None
+            )
+            if sibling is not None:
+                ex.subnet = subnet = sibling
+        if (
+            lease.lease_type != LeaseType.PD and IPv6Address(lease.address) not in subnet.prefix
+        ) or not client_supported(subnet, ex.classes):
+            # No longer appropriate for the link (RFC 8415 §18.3.4): delete, send lifetime 0.
+            ex.record(ChangeKind.DELETE, lease)
+            ex.stat(stats6.subnet_stat(subnet.id, stats6.ASSIGNED_NAS), -1)
+            result.retired.append(lease)
+            return
+        result.granted.append(self._extended(ex, subnet, lease, hint))
+
+    def _extended(self, ex: Exchange, subnet: Subnet, lease: Lease6, hint: Hint) -> Granted:
+        preferred, valid = lifetimes(subnet, hint)
+        hw = ex.hwaddr
+        changed = preferred < lease.preferred_lifetime or valid < lease.valid_lifetime
+        updated = replace(
+            lease,
+            preferred_lifetime=preferred,
+            valid_lifetime=valid,
+            cltt=ex.cltt,
+            state=LeaseState.DEFAULT,
+            hostname="",
+            fqdn_fwd=False,
+            fqdn_rev=False,
+        )
+        if lease.hostname or lease.fqdn_fwd or lease.fqdn_rev:
+            changed = True
+        if hw is not None and (hw.address != lease.hwaddr or hw.htype != lease.hwtype):
+            updated = replace(updated, hwaddr=hw.address, hwtype=hw.htype, hwaddr_source=hw.source)
+            changed = True
+        elif hw is None and lease.hwaddr:
+            updated = replace(updated, hwaddr=b"", hwaddr_source=0)
+            changed = True
+        if lease.state != LeaseState.DEFAULT:
+            changed = True
+        if lease.expired(ex.now):
+            reclaim_stats(ex, lease)
+            if in_pool(subnet, lease.lease_type, int(lease.address)):
+                count_assignment(ex, subnet, updated)
+            changed = True
+        updated, info_changed = with_extended_info(ex, subnet, updated)
+        if not changed and not info_changed:
+            cached = reusable(subnet, lease, updated, lease.preferred_lifetime)
+            if cached is not None:
+                ex.record(ChangeKind.UPDATE, lease, commit=False)
+                return Granted(lease, cached[0], cached[1], reused=True)
+        ex.record(ChangeKind.UPDATE, updated)
+        return Granted(updated, updated.preferred_lifetime, updated.valid_lifetime)
+
+
+def class_text(classes: frozenset[str]) -> str:
+    """Kea ClientClasses::toText: the classes joined by ", " (ALL first)."""
+    ordered = sorted(classes, key=lambda name: (name != "ALL", name))
+    return ", ".join(ordered)

@@ -1,0 +1,436 @@
+"""The DHCPv6 engine: ``process6(data, link, now) -> Outcome`` (DESIGN.md "Key contracts").
+
+Pipeline, in Kea 2.2's order (Dhcpv6Srv::run_one / processPacket / processDhcp6Query):
+
+1. count ``pkt6-received``; drop everything while the service is disabled (``dhcp-disable``);
+2. decode (leniently, like Kea's Pkt6::unpack); a malformed packet counts
+   ``pkt6-parse-failed`` and ``pkt6-receive-drop``;
+3. count the per-type ``pkt6-*-received``;
+4. discard: a Server ID that is not ours, a multicast-only type sent to a unicast address, the
+   Client-ID / Server-ID rules of RFC 8415 §16 and unknown types (``validate``);
+5. a direct unicast Request/Renew/Release/Decline when unicast is not permitted is answered with
+   UseMulticast (RFC 8415 §18.4; Kea 2.2 does not do this — see :class:`Dhcp6Engine`);
+6. select the subnet, run the handler of the message type, add relay-supplied options (RSOO),
+   wrap in Relay-reply hops, count ``pkt6-sent`` and ``pkt6-<type>-sent``.
+
+The engine reads no clock and does no I/O. Lease changes are returned, and also applied to the
+allocation state at once so the next message never gets an address just given away.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from pukeko.config.checks_options import standard_spaces
+from pukeko.config.model import Config, PdPool, Pool, Subnet
+from pukeko.leases.model import LeaseChange, LeaseType
+from pukeko.leases.view import LeaseView6
+from pukeko.server.dhcp6 import stats6
+from pukeko.server.dhcp6.allocate import Allocator6
+from pukeko.server.dhcp6.context import Exchange
+from pukeko.server.dhcp6.handlers import HANDLERS, Services
+from pukeko.server.dhcp6.ia import DiscardMessage
+from pukeko.server.dhcp6.identity import builtin_classes, client_hwaddr
+from pukeko.server.dhcp6.messages import MESSAGES, event, pkt_label
+from pukeko.server.dhcp6.options import (
+    OPTION_ERP_LOCAL_DOMAIN_NAME,
+    OptionLevel,
+    OptionSet,
+    append_rsoo,
+    chain,
+    sorted_tlvs,
+)
+from pukeko.server.dhcp6.pools import Allocation, find_pool
+from pukeko.server.dhcp6.relay import reply_port, wrap_reply
+from pukeko.server.dhcp6.select import Topology
+from pukeko.server.dhcp6.validate import (
+    UNICAST_ALLOWED_TYPES,
+    is_multicast,
+    sanity_problem,
+    server_id_mismatch,
+    unicast_forbidden,
+)
+from pukeko.server.outcome import LinkInfo, LogEvent, Outcome
+from pukeko.wire.buffer import FormError
+from pukeko.wire.ia6 import Status6, decode_ia, status_tlv
+from pukeko.wire.pkt6 import (
+    OPTION_CLIENTID,
+    OPTION_IA_NA,
+    OPTION_IA_PD,
+    OPTION_IA_TA,
+    OPTION_SERVERID,
+    MsgType6,
+    Pkt6,
+    Relay6,
+    decode6,
+    encode_message,
+    kea_msg_name,
+    tlv,
+)
+
+USE_MULTICAST_TEXT = "Unicast is not allowed, please use multicast"
+ApplyChanges = Callable[[Iterable[LeaseChange]], None]
+
+
+@dataclass(slots=True)
+class ConfigPlan:
+    """Everything precomputed from one configuration (options per level, topology, RSOO)."""
+
+    config: Config
+    topology: Topology
+    global_level: OptionLevel
+    subnet_sets: dict[int, OptionSet]
+    pool_levels: dict[int, OptionLevel] = field(default_factory=dict)  # id(pool) -> level
+    rsoo: frozenset[int] = frozenset({OPTION_ERP_LOCAL_DOMAIN_NAME})
+    unicast_addresses: frozenset[str] = frozenset()
+
+    @classmethod
+    def build(cls, config: Config, rsoo_codes: Iterable[int] = ()) -> ConfigPlan:
+        """Compile the option levels and selection tables of ``config``."""
+        global_level = OptionLevel.compile(config.option_data)
+        network_levels = {
+            net.name: OptionLevel.compile(net.option_data) for net in config.shared_networks
+        }
+        subnet_sets: dict[int, OptionSet] = {}
+        pool_levels: dict[int, OptionLevel] = {}
+        for subnet in config.all_subnets:
+            network = network_levels.get(subnet.shared_network, OptionLevel())
+            own = OptionLevel.compile(subnet.option_data)
+            subnet_sets[subnet.id] = chain([own, network, global_level])
+            pools: tuple[Pool | PdPool, ...] = (*subnet.pools, *subnet.pd_pools)
+            for pool in pools:
+                if pool.option_data:
+                    pool_levels[id(pool)] = OptionLevel.compile(pool.option_data)
+        rsoo = {*rsoo_codes, *_configured_rsoo(config)}
+        unicast = frozenset(
+            entry.split("/", 1)[1].lower() for entry in config.interfaces if "/" in entry
+        )
+        return cls(
+            config,
+            Topology.build(config),
+            global_level,
+            subnet_sets,
+            pool_levels,
+            frozenset({OPTION_ERP_LOCAL_DOMAIN_NAME, *rsoo}),
+            unicast,
+        )
+
+    def options_for(self, ex: Exchange) -> OptionSet:
+        """Kea buildCfgOptionList: pools of the given leases > subnet > network > global."""
+        subnet = ex.subnet
+        if subnet is None:
+            return chain([self.global_level])
+        base = self.subnet_sets[subnet.id]
+        if not self.pool_levels or not ex.allocated:
+            return base
+        levels: list[OptionLevel] = []
+        for address, prefix_len in ex.allocated:
+            lease_type = LeaseType.NA if prefix_len == 128 else LeaseType.PD
+            pool = find_pool(subnet, lease_type, int.from_bytes(address, "big"))
+            level = self.pool_levels.get(id(pool)) if pool is not None else None
+            if level is not None and level not in levels:
+                levels.append(level)
+        return chain([*levels, *base.levels]) if levels else base
+
+
+def _configured_rsoo(config: Config) -> set[int]:
+    """Option codes of ``relay-supplied-options`` (codes or standard option names)."""
+    entries = config.extra.get("relay-supplied-options", ())
+    codes: set[int] = set()
+    if not isinstance(entries, tuple):
+        return codes
+    spaces = standard_spaces(6)
+    for entry in entries:
+        text = str(entry).strip()
+        if text.isdigit():
+            codes.add(int(text))
+            continue
+        definition = spaces.by_name("dhcp6", text)
+        if definition is not None:
+            codes.add(definition.code)
+    return codes
+
+
+class Dhcp6Engine:
+    """The sans-I/O DHCPv6 server core for one configuration, lease view and server DUID.
+
+    ``allocation`` picks free addresses (``pukeko.alloc``); ``apply_changes`` (optional) is
+    told about every lease change at once so the allocator's occupancy stays current.
+    ``strict_unicast`` answers unicast Request/Renew/Release/Decline with UseMulticast unless
+    the address is one ``interfaces-config`` names for unicast (RFC 8415 §18.4); Kea 2.2 has
+    no such check, so set it False for byte-for-byte Kea behaviour.
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        leases: LeaseView6,
+        server_duid: bytes,
+        allocation: Allocation,
+        *,
+        apply_changes: ApplyChanges | None = None,
+        rsoo_codes: Iterable[int] = (),
+        strict_unicast: bool = True,
+        debuglevel: int = -1,
+    ) -> None:
+        self.leases = leases
+        self.server_duid = server_duid
+        self.server_id_tlv = tlv(OPTION_SERVERID, server_duid)
+        self.allocation = allocation
+        self.apply_changes = apply_changes
+        self.strict_unicast = strict_unicast
+        self.debuglevel = debuglevel  # highest DEBUG level to produce; -1: no debug events
+        self.enabled = True
+        self.plan = ConfigPlan.build(config, rsoo_codes)
+        self.allocator = Allocator6(self.plan.topology, allocation)
+        self.services = self._services()
+
+    def reconfigure(self, config: Config, rsoo_codes: Iterable[int] = ()) -> None:
+        """Serve a new configuration from the next packet on."""
+        self.plan = ConfigPlan.build(config, rsoo_codes)
+        self.allocator = Allocator6(self.plan.topology, self.allocation)
+        self.services = self._services()
+
+    def _services(self) -> Services:
+        return Services(
+            self.allocator,
+            self.server_id_tlv,
+            self.plan.options_for,
+            self.plan.config.decline_probation_period,
+        )
+
+    @property
+    def config(self) -> Config:
+        """The configuration being served."""
+        return self.plan.config
+
+    # --- pipeline ------------------------------------------------------------------------
+
+    def process6(self, data: bytes, link: LinkInfo, now: float) -> Outcome:
+        """Decide what to do about one received datagram."""
+        run = _Run(self, link)
+        run.debug(
+            "DHCP6_BUFFER_RECEIVED",
+            link.source,
+            link.source_port,
+            link.destination,
+            547,
+            link.interface,
+        )
+        run.stat(stats6.PKT6_RECEIVED)
+        if not self.enabled:
+            run.debug("DHCP6_PACKET_DROP_DHCP_DISABLED", pkt_label(None, 0))
+            return run.dropped(count=False)
+        try:
+            message = decode6(data, strict=False)
+            pkt, hops = _split(message)
+            _check_ias(pkt)
+        except FormError as exc:
+            run.debug(
+                "DHCP6_PACKET_DROP_PARSE_FAIL",
+                link.source,
+                link.destination,
+                link.interface,
+                exc,
+            )
+            run.stat(stats6.PKT6_PARSE_FAILED)
+            return run.dropped()
+        return run.message(pkt, hops, now)
+
+
+def _split(message: Pkt6 | Relay6) -> tuple[Pkt6, list[Relay6]]:
+    """The client message and the Relay-forward hops (a Relay-reply is not a client message)."""
+    hops: list[Relay6] = []
+    while isinstance(message, Relay6):
+        if message.msg_type != MsgType6.RELAY_FORW:
+            # Kea unpacks anything but Relay-forward as a plain message of that type.
+            return Pkt6(message.msg_type, 0, []), hops
+        hops.append(message)
+        message = message.inner
+    return message, hops
+
+
+def _check_ias(pkt: Pkt6) -> None:
+    """Decode the IA options once so a malformed one is a parse failure, as in Kea."""
+    for code, value in pkt.options:
+        if code in (OPTION_IA_NA, OPTION_IA_PD, OPTION_IA_TA):
+            decode_ia(code, value)
+
+
+class _Run:
+    """One pass through the pipeline: collects statistics and log events."""
+
+    __slots__ = ("engine", "link", "log", "stats")
+
+    def __init__(self, engine: Dhcp6Engine, link: LinkInfo) -> None:
+        self.engine = engine
+        self.link = link
+        self.stats: list[tuple[str, int]] = []
+        self.log: list[LogEvent] = []
+
+    def stat(self, name: str, delta: int = 1) -> None:
+        self.stats.append((name, delta))
+
+    def debug(self, message_id: str, *args: object) -> None:
+        """Log a DEBUG message when the engine's debug level asks for it."""
+        if MESSAGES[message_id][1] <= self.engine.debuglevel:
+            self.log.append(event(message_id, *args))
+
+    def dropped(self, count: bool = True) -> Outcome:
+        if count:
+            self.stat(stats6.PKT6_RECEIVE_DROP)
+        return Outcome(stat_deltas=tuple(self.stats), log=tuple(self.log), dropped=True)
+
+    def message(self, pkt: Pkt6, hops: list[Relay6], now: float) -> Outcome:
+        engine, link = self.engine, self.link
+        self.stat(stats6.received_stat(pkt.msg_type))
+        client_id = pkt.get(OPTION_CLIENTID)
+        label = pkt_label(client_id, pkt.transaction_id)
+        mismatch = server_id_mismatch(pkt, engine.server_duid)
+        if mismatch is not None:
+            self.debug(
+                "DHCP6_PACKET_DROP_SERVERID_MISMATCH",
+                label,
+                mismatch.hex(":"),
+                engine.server_duid.hex(":"),
+            )
+            return self.dropped()
+        if unicast_forbidden(pkt, bool(hops), link.destination):
+            self.debug("DHCP6_PACKET_DROP_UNICAST", label, kea_msg_name(pkt.msg_type))
+            return self.dropped()
+        classes = builtin_classes(pkt)
+        self.debug(
+            "DHCP6_PACKET_RECEIVED",
+            label,
+            kea_msg_name(pkt.msg_type),
+            pkt.msg_type,
+            link.source,
+            link.destination,
+            link.interface,
+        )
+        if pkt.msg_type not in HANDLERS:
+            self.debug("DHCP6_UNKNOWN_MSG_RECEIVED", pkt.msg_type, link.interface)
+            return self.dropped()
+        problem = sanity_problem(pkt)
+        if problem is not None:
+            self.debug(
+                "DHCP6_REQUIRED_OPTIONS_CHECK_FAIL",
+                kea_msg_name(pkt.msg_type),
+                link.source,
+                problem,
+            )
+            return self.dropped()
+        subnet = engine.plan.topology.select(hops, link.interface, link.source, frozenset(classes))
+        classes.append("UNKNOWN")  # no host reservations yet: every client is unknown
+        if subnet is not None:
+            self.debug("DHCP6_SUBNET_SELECTED", label, subnet.id)
+        else:
+            self.debug("DHCP6_SUBNET_SELECTION_FAILED", label)
+        ex = Exchange(
+            pkt=pkt,
+            hops=hops,
+            leases=engine.leases,
+            now=now,
+            label=label,
+            duid=client_id or b"",
+            subnet=subnet,
+            fake=False,
+            classes=frozenset(classes),
+            hwaddr=client_hwaddr(client_id or b"", hops, link.source),
+            debuglevel=engine.debuglevel,
+        )
+        return self._answer(ex)
+
+    def _answer(self, ex: Exchange) -> Outcome:
+        engine, link, pkt = self.engine, self.link, ex.pkt
+        reply: tuple[int, list[tuple[int, bytes]]] | None
+        if self._unicast_refused(ex):
+            reply = self._use_multicast(ex)
+        else:
+            try:
+                reply = HANDLERS[pkt.msg_type](ex, engine.services)
+            except DiscardMessage as exc:
+                # Kea drops the message; changes made for earlier IAs stay committed.
+                self._merge(ex)
+                self.debug(
+                    "DHCP6_PACKET_PROCESS_FAIL", kea_msg_name(pkt.msg_type), link.source, exc
+                )
+                self.stat(stats6.PKT6_RECEIVE_DROP)
+                self._apply(ex)
+                return Outcome(
+                    lease_changes=tuple(ex.changes),
+                    stat_deltas=tuple(self.stats),
+                    log=tuple(self.log),
+                    dropped=True,
+                )
+        self._merge(ex)
+        if reply is None:
+            self._apply(ex)
+            return Outcome(
+                lease_changes=tuple(ex.changes), stat_deltas=tuple(self.stats), log=tuple(self.log)
+            )
+        msg_type, tlvs = reply
+        if ex.hops:
+            present = {code for code, _ in tlvs}
+            append_rsoo([hop.options for hop in ex.hops], engine.plan.rsoo, present, tlvs)
+        data = encode_message(msg_type, pkt.transaction_id, (), sorted_tlvs(tlvs))
+        if ex.hops:
+            data = wrap_reply(data, ex.hops)
+        port = reply_port(ex.hops, link.source_port)
+        self.debug(
+            "DHCP6_PACKET_SEND",
+            ex.label,
+            kea_msg_name(msg_type),
+            msg_type,
+            link.destination or "*",
+            547,
+            link.source,
+            port,
+            link.interface,
+        )
+        self.stats.extend(stats6.sent_stats(msg_type))
+        self._apply(ex)
+        return Outcome(
+            reply=data,
+            destination=link.source,
+            destination_port=port,
+            lease_changes=tuple(ex.changes),
+            stat_deltas=tuple(self.stats),
+            log=tuple(self.log),
+        )
+
+    def _apply(self, ex: Exchange) -> None:
+        if ex.changes and self.engine.apply_changes is not None:
+            self.engine.apply_changes(ex.changes)
+
+    def _merge(self, ex: Exchange) -> None:
+        self.stats.extend(ex.stats)
+        self.log.extend(ex.log)
+
+    def _unicast_refused(self, ex: Exchange) -> bool:
+        """RFC 8415 §18.4: a direct unicast message the server does not accept by unicast."""
+        destination = self.link.destination.split("%", 1)[0].lower()
+        return (
+            self.engine.strict_unicast
+            and not ex.hops
+            and ex.pkt.msg_type in UNICAST_ALLOWED_TYPES
+            and bool(destination)
+            and not is_multicast(destination)
+            and destination not in self.engine.plan.unicast_addresses
+        )
+
+    def _use_multicast(self, ex: Exchange) -> tuple[int, list[tuple[int, bytes]]]:
+        """Reply with only client-id, server-id and UseMulticast (RFC 8415 §18.4)."""
+        out: list[tuple[int, bytes]] = []
+        client_id = ex.pkt.get(OPTION_CLIENTID)
+        if client_id is not None:
+            out.append((OPTION_CLIENTID, tlv(OPTION_CLIENTID, client_id)))
+        out.append((OPTION_SERVERID, self.engine.server_id_tlv))
+        out.append((13, status_tlv(Status6.USE_MULTICAST, USE_MULTICAST_TEXT)))
+        return MsgType6.REPLY, out
+
+
+def subnet_of(engine: Dhcp6Engine, subnet_id: int) -> Subnet | None:
+    """A configured subnet by id (convenience for the runtime and tests)."""
+    return engine.config.subnet(subnet_id)

@@ -1,0 +1,204 @@
+"""The reply to each client message type (Kea processSolicit ... processInfRequest).
+
+Every handler gets the :class:`Exchange` and returns the reply's message type and its options
+as (code, framed TLV) pairs, or None for no reply. The engine adds nothing but relay wrapping.
+Which configured options each reply carries (RFC 8415 §18.3, Kea 2.2):
+
+=====================  ==========================================================
+Advertise / Reply      client-id, server-id, IAs, ORO + always-send options, vendor
+(Solicit, Request,     options; rapid-commit (14) in the Reply to a rapid Solicit
+Renew, Rebind)
+Confirm                client-id, server-id, options, one top-level status
+Release                client-id, server-id, IAs with status, top-level summary status
+Decline                client-id, server-id, IA_NAs with status
+Information-request    client-id (if sent), server-id, options (stateless, §18.3.6)
+=====================  ==========================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from ipaddress import IPv6Address
+
+from pukeko.server.dhcp6.allocate import Allocator6
+from pukeko.server.dhcp6.context import Exchange
+from pukeko.server.dhcp6.ia import assign_ia, extend_ia
+from pukeko.server.dhcp6.options import (
+    OptionSet,
+    append_requested,
+    append_vendor,
+    requested_codes,
+)
+from pukeko.server.dhcp6.release import SUMMARY_TEXT, decline_ia, release_ia
+from pukeko.wire.ia6 import Status6, decode_ia, status_tlv
+from pukeko.wire.pkt6 import (
+    OPTION_CLIENTID,
+    OPTION_IA_NA,
+    OPTION_IA_PD,
+    OPTION_ORO,
+    OPTION_RAPID_COMMIT,
+    OPTION_SERVERID,
+    MsgType6,
+    tlv,
+)
+
+OPTION_PD_EXCLUDE = 67
+Tlvs = list[tuple[int, bytes]]
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What handlers use besides the exchange: allocation, server-id and option lookup."""
+
+    allocator: Allocator6
+    server_id_tlv: bytes
+    options_for: Callable[[Exchange], OptionSet]
+    decline_probation: int
+
+
+def _base(ex: Exchange, svc: Services) -> Tlvs:
+    """Client-id echo (Kea copyClientOptions) and server-id (appendDefaultOptions)."""
+    out: Tlvs = []
+    client_id = ex.pkt.get(OPTION_CLIENTID)
+    if client_id is not None:
+        out.append((OPTION_CLIENTID, tlv(OPTION_CLIENTID, client_id)))
+    out.append((OPTION_SERVERID, svc.server_id_tlv))
+    return out
+
+
+def _ias(ex: Exchange, codes: tuple[int, ...]) -> list:  # type: ignore[type-arg]
+    """The IA options of ``codes`` in Kea's processing order (by code, then as received)."""
+    found = [(c, v) for c, v in ex.pkt.options if c in codes]
+    found.sort(key=lambda item: item[0])
+    return [decode_ia(c, v) for c, v in found]
+
+
+def _configured(ex: Exchange, svc: Services, out: Tlvs) -> None:
+    """ORO-requested and always-send options, then vendor options (only with a subnet)."""
+    options = svc.options_for(ex)
+    present = {code for code, _ in out}
+    append_requested(present, options, requested_codes(ex.pkt.get(OPTION_ORO)), out)
+    if ex.subnet is not None:
+        append_vendor(ex.pkt.options, options, out)
+
+
+def _pd_exclude_requested(ex: Exchange) -> bool:
+    return OPTION_PD_EXCLUDE in requested_codes(ex.pkt.get(OPTION_ORO))
+
+
+def solicit(ex: Exchange, svc: Services) -> tuple[int, Tlvs]:
+    """Advertise, or Reply with rapid commit (RFC 8415 §18.3.1, RFC 8415 §21.14)."""
+    out: Tlvs = []
+    msg_type = MsgType6.ADVERTISE
+    if ex.subnet is not None and ex.subnet.params.rapid_commit and ex.pkt.has(OPTION_RAPID_COMMIT):
+        ex.emit("DHCP6_RAPID_COMMIT", ex.label)
+        msg_type = MsgType6.REPLY
+        out.append((OPTION_RAPID_COMMIT, tlv(OPTION_RAPID_COMMIT, b"")))
+    ex.fake = msg_type == MsgType6.ADVERTISE
+    return msg_type, _assigning(ex, svc, out)
+
+
+def request(ex: Exchange, svc: Services) -> tuple[int, Tlvs]:
+    """Reply committing leases (RFC 8415 §18.3.2)."""
+    ex.fake = False
+    return MsgType6.REPLY, _assigning(ex, svc, [])
+
+
+def _assigning(ex: Exchange, svc: Services, out: Tlvs) -> Tlvs:
+    exclude = _pd_exclude_requested(ex)
+    for ia in _ias(ex, (OPTION_IA_NA, OPTION_IA_PD)):
+        out.append((ia.code, assign_ia(ex, svc.allocator, ia, exclude)))
+    out.extend(_base(ex, svc))
+    _configured(ex, svc, out)
+    return out
+
+
+def renew(ex: Exchange, svc: Services) -> tuple[int, Tlvs]:
+    """Reply extending leases (RFC 8415 §18.3.4)."""
+    return MsgType6.REPLY, _extending(ex, svc, rebind=False)
+
+
+def rebind(ex: Exchange, svc: Services) -> tuple[int, Tlvs]:
+    """Reply extending leases (RFC 8415 §18.3.5)."""
+    return MsgType6.REPLY, _extending(ex, svc, rebind=True)
+
+
+def _extending(ex: Exchange, svc: Services, rebind: bool) -> Tlvs:
+    ex.fake = False
+    exclude = _pd_exclude_requested(ex)
+    out: Tlvs = []
+    for ia in _ias(ex, (OPTION_IA_NA, OPTION_IA_PD)):
+        out.append((ia.code, extend_ia(ex, svc.allocator, ia, rebind, exclude)))
+    out.extend(_base(ex, svc))
+    _configured(ex, svc, out)
+    return out
+
+
+def confirm(ex: Exchange, svc: Services) -> tuple[int, Tlvs] | None:
+    """Reply telling whether the addresses are on link (RFC 8415 §18.3.3), or no reply."""
+    ias = _ias(ex, (OPTION_IA_NA,))
+    if not ias:
+        return None
+    out = _base(ex, svc)
+    _configured(ex, svc, out)
+    verified = False
+    for ia in ias:
+        for iaaddr in ia.addresses():
+            address = IPv6Address(iaaddr.address)
+            if ex.subnet is not None and address not in ex.subnet.prefix:
+                text = f"Address {address.compressed} is not on link."
+                out.append((13, status_tlv(Status6.NOT_ON_LINK, text)))
+                return MsgType6.REPLY, out
+            verified = True
+    if not verified:
+        return None  # RFC 8415 §18.3.3: no addresses to confirm
+    if ex.subnet is not None:
+        out.append((13, status_tlv(Status6.SUCCESS, "All addresses are on-link")))
+    else:
+        out.append((13, status_tlv(Status6.NOT_ON_LINK, "No subnet selected")))
+    return MsgType6.REPLY, out
+
+
+def release(ex: Exchange, svc: Services) -> tuple[int, Tlvs]:
+    """Reply to a Release (RFC 8415 §18.3.7): per-IA status plus a summary status."""
+    ex.fake = False
+    out = _base(ex, svc)
+    general: int = Status6.SUCCESS
+    for ia in _ias(ex, (OPTION_IA_NA, OPTION_IA_PD)):
+        answer, status = release_ia(ex, ia)
+        out.append((ia.code, answer))
+        if status != Status6.SUCCESS:
+            general = status
+    out.append((13, status_tlv(general, SUMMARY_TEXT)))
+    return MsgType6.REPLY, out
+
+
+def decline(ex: Exchange, svc: Services) -> tuple[int, Tlvs]:
+    """Reply to a Decline (RFC 8415 §18.3.8): IA_NAs with their status."""
+    ex.fake = False
+    out = _base(ex, svc)
+    for ia in _ias(ex, (OPTION_IA_NA,)):
+        out.append((ia.code, decline_ia(ex, ia, svc.decline_probation)))
+    return MsgType6.REPLY, out
+
+
+def information_request(ex: Exchange, svc: Services) -> tuple[int, Tlvs]:
+    """Reply with configuration options only (RFC 8415 §18.3.6)."""
+    out = _base(ex, svc)
+    _configured(ex, svc, out)
+    return MsgType6.REPLY, out
+
+
+Handler = Callable[[Exchange, Services], "tuple[int, Tlvs] | None"]
+
+HANDLERS: dict[int, Handler] = {
+    MsgType6.SOLICIT: solicit,
+    MsgType6.REQUEST: request,
+    MsgType6.RENEW: renew,
+    MsgType6.REBIND: rebind,
+    MsgType6.CONFIRM: confirm,
+    MsgType6.RELEASE: release,
+    MsgType6.DECLINE: decline,
+    MsgType6.INFORMATION_REQUEST: information_request,
+}

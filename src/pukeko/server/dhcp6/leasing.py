@@ -1,0 +1,218 @@
+"""Lease rows as Kea 2.2's allocation engine writes them (alloc_engine.cc).
+
+* lifetimes (getLifetimes6): the subnet's preferred/valid, or the client's non-zero hints
+  clamped into ``[min, max]`` (Triplet::get);
+* a new lease (createLease6), an expired lease taken over (reuseExpiredLease: reclaimed first,
+  with Kea's reclamation statistics), an existing lease refreshed on Request (updateLeaseData:
+  lifetimes kept, cltt moved) or extended on Renew/Rebind (extendLease6);
+* lease caching (setLeaseReusable, ARM "Lease Caching"): when a refresh changes nothing and the
+  lease is younger than ``cache-max-age`` and ``cache-threshold`` x valid lifetime, the stored
+  lease is left alone and the reply carries its remaining lifetimes;
+* ``store-extended-info`` (updateLease6ExtendedInfo): the relay chain goes into the lease's user
+  context as ``{"ISC": {"relays": [{"hop", "link", "options", "peer"}, ...]}}``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from ipaddress import IPv6Address
+
+from pukeko.alloc.lifetimes import lifetimes6
+from pukeko.config.model import Subnet
+from pukeko.leases.model import INFINITE_LIFETIME, Lease6, LeaseState, LeaseType
+from pukeko.server.dhcp6 import stats6
+from pukeko.server.dhcp6.context import Exchange
+from pukeko.server.dhcp6.pools import in_pool
+from pukeko.wire.pkt6 import Relay6, encode_options
+
+
+@dataclass(frozen=True, slots=True)
+class Hint:
+    """What the client asked for in one IA: an address/prefix and lifetimes (0 = no wish)."""
+
+    address: int = 0
+    prefix_len: int = 0
+    preferred: int = 0
+    valid: int = 0
+
+
+NO_HINT = Hint()
+
+
+@dataclass(frozen=True, slots=True)
+class Granted:
+    """A lease for the reply, with the lifetimes to send (cached leases send what is left)."""
+
+    lease: Lease6
+    preferred: int
+    valid: int
+    reused: bool = False  # Kea's reuseable_valid_lft_ != 0: the store was not written
+
+
+def lifetimes(subnet: Subnet, hint: Hint) -> tuple[int, int]:
+    """(preferred, valid) for a new or extended lease (getLifetimes6, hints clamped)."""
+    return lifetimes6(subnet.params, hint.preferred, hint.valid)
+
+
+def new_lease(
+    ex: Exchange,
+    subnet: Subnet,
+    lease_type: LeaseType,
+    iaid: int,
+    address: int,
+    prefix_len: int,
+    hint: Hint,
+) -> Lease6:
+    """A fresh lease row for the client (createLease6)."""
+    preferred, valid = lifetimes(subnet, hint)
+    hw = ex.hwaddr
+    lease = Lease6(
+        address=IPv6Address(address),
+        lease_type=lease_type,
+        prefix_len=128 if lease_type != LeaseType.PD else prefix_len,
+        duid=ex.duid,
+        iaid=iaid,
+        subnet_id=subnet.id,
+        valid_lifetime=valid,
+        preferred_lifetime=preferred,
+        cltt=ex.cltt,
+        hwaddr=hw.address if hw else b"",
+        hwtype=hw.htype if hw else 1,
+        hwaddr_source=hw.source if hw else 0,
+    )
+    if not ex.fake:
+        lease = with_extended_info(ex, subnet, lease)[0]
+    return lease
+
+
+def count_assignment(ex: Exchange, subnet: Subnet, lease: Lease6) -> None:
+    """Kea's assigned/cumulative statistics when a lease inside a pool is committed."""
+    if in_pool(subnet, lease.lease_type, int(lease.address)):
+        for name, delta in stats6.assignment_deltas(subnet.id, lease.lease_type == LeaseType.PD):
+            ex.stat(name, delta)
+
+
+def reclaim_stats(ex: Exchange, lease: Lease6) -> None:
+    """Statistics of reclaiming an expired lease before reuse (reclaimExpiredLease)."""
+    if lease.state == LeaseState.EXPIRED_RECLAIMED:
+        return
+    if lease.state == LeaseState.DECLINED:
+        ex.stat(stats6.subnet_stat(lease.subnet_id, stats6.DECLINED_ADDRESSES), -1)
+        ex.stat(stats6.DECLINED_ADDRESSES, -1)
+        ex.stat(stats6.RECLAIMED_DECLINED_ADDRESSES)
+        ex.stat(stats6.subnet_stat(lease.subnet_id, stats6.RECLAIMED_DECLINED_ADDRESSES))
+    if lease.lease_type in (LeaseType.NA, LeaseType.PD):
+        name = stats6.assigned_stat(lease.lease_type == LeaseType.PD)
+        ex.stat(stats6.subnet_stat(lease.subnet_id, name), -1)
+    ex.stat(stats6.RECLAIMED_LEASES)
+    ex.stat(stats6.subnet_stat(lease.subnet_id, stats6.RECLAIMED_LEASES))
+
+
+def reuse_expired(
+    ex: Exchange, subnet: Subnet, expired: Lease6, iaid: int, prefix_len: int, hint: Hint
+) -> Lease6:
+    """Take over an expired lease for this client (reuseExpiredLease)."""
+    if not ex.fake:
+        reclaim_stats(ex, expired)
+    preferred, valid = lifetimes(subnet, hint)
+    hw = ex.hwaddr
+    lease = replace(
+        expired,
+        iaid=iaid,
+        duid=ex.duid,
+        preferred_lifetime=preferred,
+        valid_lifetime=valid,
+        cltt=ex.cltt,
+        subnet_id=subnet.id,
+        hostname="",
+        fqdn_fwd=False,
+        fqdn_rev=False,
+        prefix_len=prefix_len if expired.lease_type == LeaseType.PD else 128,
+        state=LeaseState.DEFAULT,
+        hwaddr=hw.address if hw else b"",
+        hwtype=hw.htype if hw else 1,
+        hwaddr_source=hw.source if hw else 0,
+    )
+    if not ex.fake:
+        lease = with_extended_info(ex, subnet, lease)[0]
+    return lease
+
+
+def reusable(
+    subnet: Subnet, old: Lease6, new: Lease6, current_preferred: int
+) -> tuple[int, int] | None:
+    """Remaining (preferred, valid) if the lease may be served from cache (setLeaseReusable)."""
+    if new.state != LeaseState.DEFAULT or new.cltt < old.cltt:
+        return None
+    age = new.cltt - old.cltt
+    if age >= old.valid_lifetime:
+        return None
+    params = subnet.params
+    max_age = 0
+    if params.cache_max_age is not None:
+        max_age = params.cache_max_age
+        if max_age == 0 or age > max_age:
+            return None
+    if params.cache_threshold is not None:
+        threshold = params.cache_threshold
+        if threshold <= 0.0 or threshold > 1.0:
+            return None
+        max_age = int(new.valid_lifetime * threshold)
+        if age > max_age:
+            return None
+    if max_age == 0:
+        return None
+    if current_preferred in (INFINITE_LIFETIME, 0):
+        preferred = current_preferred
+    elif current_preferred > age:
+        preferred = current_preferred - age
+    else:
+        return None
+    if old.valid_lifetime == INFINITE_LIFETIME:
+        return preferred, INFINITE_LIFETIME
+    return preferred, old.valid_lifetime - age
+
+
+def relay_info(hops: list[Relay6]) -> list[dict[str, object]]:
+    """Kea's relay list for the extended info: hop, link, peer and the options in hex."""
+    relays: list[dict[str, object]] = []
+    for hop in hops:
+        entry: dict[str, object] = {
+            "hop": hop.hop_count,
+            "link": IPv6Address(hop.link_address).compressed,
+            "peer": IPv6Address(hop.peer_address).compressed,
+        }
+        if hop.options:
+            ordered = sorted(hop.options, key=lambda item: item[0])
+            entry["options"] = "0x" + encode_options(ordered).hex().upper()
+        relays.append(entry)
+    return relays
+
+
+def with_extended_info(ex: Exchange, subnet: Subnet, lease: Lease6) -> tuple[Lease6, bool]:
+    """Lease with ``ISC.relays`` stored when ``store-extended-info`` is on; changed flag."""
+    if not subnet.params.store_extended_info or not ex.hops:
+        return lease, False
+    try:
+        context = json.loads(lease.user_context) if lease.user_context else {}
+    except ValueError:
+        context = {}
+    if not isinstance(context, dict):
+        context = {}
+    extended = {"relays": relay_info(ex.hops)}
+    if context.get("ISC") == extended:
+        return lease, False
+    context["ISC"] = extended
+    return replace(lease, user_context=kea_json(context)), True
+
+
+def kea_json(value: object) -> str:
+    """JSON text the way Kea's Element::str prints it (maps sorted, ", " and ": " separators)."""
+    if isinstance(value, dict):
+        items = ", ".join(f"{json.dumps(str(k))}: {kea_json(v)}" for k, v in sorted(value.items()))
+        return "{ " + items + " }" if items else "{  }"
+    if isinstance(value, list):
+        inner = ", ".join(kea_json(v) for v in value)
+        return "[ " + inner + " ]" if inner else "[  ]"
+    return json.dumps(value)

@@ -1,0 +1,254 @@
+# ruff: noqa: E501  (Kea message templates are kept on one line each, as in the .mes files)
+"""Kea's log message IDs used by the DHCPv6 engine, with their severities and text templates.
+
+Templates are those of Kea 2.2's ``dhcp6_messages.mes`` and ``alloc_engine_messages.mes`` so
+operators grep the same IDs and read the same sentences. ``%1``..``%n`` are the arguments in the
+order Kea passes them. Debug levels follow ``dhcp6_log.cc`` / ``log_dbglevels.cc`` (15 packet
+handling, 40 basic trace, 45 basic data, 50 detail, 55 detail data).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pukeko.server.outcome import LogEvent
+
+# message id: (severity, debuglevel, template)
+MESSAGES: dict[str, tuple[str, int, str]] = {
+    "DHCP6_BUFFER_RECEIVED": ("DEBUG", 40, "received buffer from %1:%2 to %3:%4 over interface %5"),
+    "DHCP6_PACKET_DROP_PARSE_FAIL": (
+        "DEBUG",
+        15,
+        "failed to parse packet from %1 to %2, received over interface %3, reason: %4",
+    ),
+    "DHCP6_PACKET_DROP_SERVERID_MISMATCH": (
+        "DEBUG",
+        15,
+        "%1: dropping packet with server identifier: %2, server is using: %3",
+    ),
+    "DHCP6_PACKET_DROP_UNICAST": (
+        "DEBUG",
+        15,
+        "%1: dropping unicast %2 packet as this packet should be sent to multicast",
+    ),
+    "DHCP6_PACKET_DROP_DHCP_DISABLED": ("DEBUG", 15, "%1: DHCP service is globally disabled"),
+    "DHCP6_REQUIRED_OPTIONS_CHECK_FAIL": (
+        "DEBUG",
+        40,
+        "%1 message received from %2 failed the following check: %3",
+    ),
+    "DHCP6_UNKNOWN_MSG_RECEIVED": (
+        "DEBUG",
+        40,
+        "received unknown message (type %1) on interface %2",
+    ),
+    "DHCP6_PACKET_RECEIVED": (
+        "DEBUG",
+        45,
+        "%1: %2 (type %3) received from %4 to %5 on interface %6",
+    ),
+    "DHCP6_SUBNET_SELECTED": (
+        "DEBUG",
+        45,
+        "%1: the subnet with ID %2 was selected for client assignments",
+    ),
+    "DHCP6_SUBNET_SELECTION_FAILED": ("DEBUG", 50, "%1: failed to select subnet for the client"),
+    "DHCP6_CLASS_ASSIGNED": (
+        "DEBUG",
+        40,
+        "%1: client packet has been assigned to the following class(es): %2",
+    ),
+    "DHCP6_RAPID_COMMIT": (
+        "DEBUG",
+        50,
+        "%1: Rapid Commit option received, following 2-way exchange",
+    ),
+    "DHCP6_PROCESS_IA_NA_REQUEST": (
+        "DEBUG",
+        50,
+        "%1: server is processing IA_NA option with iaid=%2 and hint=%3",
+    ),
+    "DHCP6_PROCESS_IA_PD_REQUEST": (
+        "DEBUG",
+        50,
+        "%1: server is processing IA_PD option with iaid=%2 and hint=%3",
+    ),
+    "DHCP6_PROCESS_IA_NA_EXTEND": (
+        "DEBUG",
+        50,
+        "%1: extending lease lifetime for IA_NA option with iaid=%2",
+    ),
+    "DHCP6_PROCESS_IA_PD_EXTEND": (
+        "DEBUG",
+        50,
+        "%1: extending lease lifetime for IA_PD option with iaid=%2",
+    ),
+    "DHCP6_PROCESS_IA_NA_RELEASE": (
+        "DEBUG",
+        50,
+        "%1: releasing lease for IA_NA option with iaid=%2",
+    ),
+    "DHCP6_LEASE_ADVERT": ("INFO", 0, "%1: lease for address %2 and iaid=%3 will be advertised"),
+    "DHCP6_LEASE_ALLOC": (
+        "INFO",
+        0,
+        "%1: lease for address %2 and iaid=%3 has been allocated for %4 seconds",
+    ),
+    "DHCP6_LEASE_REUSE": (
+        "INFO",
+        0,
+        "%1: lease for address %2 and iaid=%3 has been reused for %4 seconds",
+    ),
+    "DHCP6_LEASE_RENEW": ("INFO", 0, "%1: lease for address %2 and iaid=%3 has been allocated"),
+    "DHCP6_LEASE_ADVERT_FAIL": (
+        "DEBUG",
+        50,
+        "%1: failed to advertise an address lease for iaid=%2",
+    ),
+    "DHCP6_LEASE_ALLOC_FAIL": ("DEBUG", 50, "%1: failed to grant an address lease for iaid=%2"),
+    "DHCP6_PD_LEASE_ADVERT": (
+        "INFO",
+        0,
+        "%1: lease for prefix %2/%3 and iaid=%4 will be advertised",
+    ),
+    "DHCP6_PD_LEASE_ALLOC": (
+        "INFO",
+        0,
+        "%1: lease for prefix %2/%3 and iaid=%4 has been allocated for %5 seconds",
+    ),
+    "DHCP6_PD_LEASE_REUSE": (
+        "INFO",
+        0,
+        "%1: lease for prefix %2/%3 and iaid=%4 has been reused for %5 seconds",
+    ),
+    "DHCP6_PD_LEASE_RENEW": (
+        "INFO",
+        0,
+        "%1: lease for prefix %2/%3 and iaid=%4 has been allocated",
+    ),
+    "DHCP6_PD_LEASE_ADVERT_FAIL": (
+        "DEBUG",
+        50,
+        "%1: failed to advertise a prefix lease for iaid=%2",
+    ),
+    "DHCP6_PD_LEASE_ALLOC_FAIL": ("DEBUG", 50, "%1: failed to grant a prefix lease for iaid=%2"),
+    "DHCP6_RELEASE_NA": ("INFO", 0, "%1: binding for address %2 and iaid=%3 was released properly"),
+    "DHCP6_RELEASE_PD": ("INFO", 0, "%1: prefix %2/%3 for iaid=%4 was released properly"),
+    "DHCP6_RELEASE_NA_FAIL_WRONG_DUID": (
+        "INFO",
+        0,
+        "%1: client tried to release address %2, but it belongs to another client using duid=%3",
+    ),
+    "DHCP6_RELEASE_NA_FAIL_WRONG_IAID": (
+        "WARN",
+        0,
+        "%1: client tried to release address %2, but it used wrong IAID (expected %3, but got %4)",
+    ),
+    "DHCP6_RELEASE_PD_FAIL_WRONG_DUID": (
+        "INFO",
+        0,
+        "%1: client tried to release prefix %2/%3, but it belongs to another client (duid=%4)",
+    ),
+    "DHCP6_RELEASE_PD_FAIL_WRONG_IAID": (
+        "WARN",
+        0,
+        "%1: client tried to release prefix %2/%3, but it used wrong IAID (expected %4, but got %5)",
+    ),
+    "DHCP6_DECLINE_PROCESS_IA": (
+        "DEBUG",
+        50,
+        "Processing of IA (IAID: %1) from client %2 started.",
+    ),
+    "DHCP6_DECLINE_FAIL_NO_LEASE": (
+        "INFO",
+        0,
+        "Client %1 sent DECLINE for address %2, but there's no lease for it",
+    ),
+    "DHCP6_DECLINE_FAIL_DUID_MISMATCH": (
+        "INFO",
+        0,
+        "Client %1 sent DECLINE for address %2, but it belongs to client with DUID %3",
+    ),
+    "DHCP6_DECLINE_FAIL_IAID_MISMATCH": (
+        "INFO",
+        0,
+        "Client %1 sent DECLINE for address %2, but used a wrong IAID (%3), instead of expected %4",
+    ),
+    "DHCP6_DECLINE_LEASE": (
+        "INFO",
+        0,
+        "Client %1 sent DECLINE for address %2 and the server marked it as declined. The lease will be recovered in %3 seconds.",
+    ),
+    "DHCP6_PACKET_SEND": (
+        "DEBUG",
+        40,
+        "%1: trying to send packet %2 (type %3) from [%4]:%5 to [%6]:%7 on interface %8",
+    ),
+    "DHCP6_PACKET_PROCESS_FAIL": (
+        "DEBUG",
+        40,
+        "processing of %1 message received from %2 failed: %3",
+    ),
+    "DHCP6_ADD_GLOBAL_STATUS_CODE": ("DEBUG", 50, "%1: adding Status Code to DHCPv6 packet: %2"),
+    "DHCP6_ADD_STATUS_CODE_FOR_IA": ("DEBUG", 50, "%1: adding Status Code to IA with iaid=%2: %3"),
+    "DHCP6_RESPONSE_DATA": ("DEBUG", 55, "responding with packet type %1 data is %2"),
+    "ALLOC_ENGINE_V6_ALLOC_FAIL": (
+        "WARN",
+        0,
+        "%1: failed to allocate an IPv6 lease after %2 attempt(s)",
+    ),
+    "ALLOC_ENGINE_V6_ALLOC_FAIL_CLASSES": (
+        "WARN",
+        0,
+        "%1: Failed to allocate an IPv6 address for client with classes: %2",
+    ),
+    "ALLOC_ENGINE_V6_ALLOC_FAIL_NO_POOLS": (
+        "WARN",
+        0,
+        "%1: no pools were available for the lease allocation",
+    ),
+    "ALLOC_ENGINE_V6_ALLOC_FAIL_SHARED_NETWORK": (
+        "WARN",
+        0,
+        "%1: failed to allocate a lease in the shared network %2: %3 subnets have no available leases, %4 subnets have no matching pools",
+    ),
+    "ALLOC_ENGINE_V6_ALLOC_FAIL_SUBNET": (
+        "WARN",
+        0,
+        "%1: failed to allocate an IPv6 lease in the subnet %2, subnet-id %3, shared network %4",
+    ),
+    "ALLOC_ENGINE_V6_EXTEND_ERROR": (
+        "ERROR",
+        0,
+        "%1: allocation engine experienced error with attempting to extend lease lifetime: %2",
+    ),
+}
+
+_PLACEHOLDER = re.compile(r"%(\d+)")
+
+
+def render(template: str, args: tuple[object, ...]) -> str:
+    """Substitute ``%1``..``%n`` with ``args`` (a missing argument stays as written)."""
+
+    def swap(match: re.Match[str]) -> str:
+        index = int(match.group(1)) - 1
+        return str(args[index]) if 0 <= index < len(args) else match.group(0)
+
+    return _PLACEHOLDER.sub(swap, template)
+
+
+def event(message_id: str, *args: object) -> LogEvent:
+    """A log event for ``message_id`` with its Kea severity, debug level and rendered text."""
+    severity, level, template = MESSAGES[message_id]
+    return LogEvent(severity, message_id, render(template, args), level)
+
+
+def pkt_label(duid: bytes | None, transaction_id: int) -> str:
+    """Kea's packet label: ``duid=[00:01:...], tid=0x1a2b`` (Pkt6::makeLabel)."""
+    duid_text = duid.hex(":") if duid else "no info"
+    return f"duid=[{duid_text}], tid=0x{transaction_id:x}"
+
+
+def lifetime_text(lifetime: int) -> str:
+    """Kea's Lease::lifetimeToText: "infinity" for 0xffffffff, else the number."""
+    return "infinity" if lifetime == 0xFFFFFFFF else str(lifetime)

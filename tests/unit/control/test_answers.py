@@ -1,0 +1,80 @@
+"""Answer maps and Kea's JSON text rendering."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from pukeko.control.answers import (
+    CONTROL_RESULT_COMMAND_UNSUPPORTED,
+    CONTROL_RESULT_EMPTY,
+    CONTROL_RESULT_ERROR,
+    CONTROL_RESULT_SUCCESS,
+    answer,
+    error,
+    is_answer,
+    success,
+    to_kea_json,
+)
+
+
+def test_result_codes_are_keas() -> None:
+    assert (
+        CONTROL_RESULT_SUCCESS,
+        CONTROL_RESULT_ERROR,
+        CONTROL_RESULT_COMMAND_UNSUPPORTED,
+        CONTROL_RESULT_EMPTY,
+    ) == (0, 1, 2, 3)
+
+
+def test_answer_leaves_out_empty_parts() -> None:
+    assert answer(0) == {"result": 0}
+    assert success("ok") == {"result": 0, "text": "ok"}
+    assert success(arguments=[]) == {"arguments": [], "result": 0}
+    assert answer(3, "No config backend.") == {"result": 3, "text": "No config backend."}
+    assert error("bad") == {"result": 1, "text": "bad"}
+
+
+def test_failure_needs_text() -> None:
+    with pytest.raises(ValueError, match="Text has to be provided"):
+        answer(1)
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [({"result": 0}, True), ({"result": True}, False), ({"text": "x"}, False), ([], False)],
+)
+def test_is_answer(value: Any, ok: bool) -> None:
+    assert is_answer(value) is ok
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (
+            {"text": "x", "result": 0, "arguments": {}},
+            '{ "arguments": {  }, "result": 0, "text": "x" }',
+        ),
+        ({"a": [1, [2, []], None, True, False]}, '{ "a": [ 1, [ 2, [  ] ], null, true, false ] }'),
+        (
+            {"f": [1.0, 0.5, 1e6, 123456789.0, 1e-7]},
+            '{ "f": [ 1.0, 0.5, 1e+06.0, 1.23457e+08, 1e-07.0 ] }',
+        ),
+        ({"s": 'q"b\\s\n\t\x01/'}, '{ "s": "q\\"b\\\\s\\n\\t\\u0001/" }'),
+        ({"s": "é\x7f"}, '{ "s": "\\u00c3\\u00a9\\u007f" }'),
+    ],
+)
+def test_kea_json_text(value: Any, text: str) -> None:
+    assert to_kea_json(value) == text
+
+
+def test_kea_json_is_json_for_ascii() -> None:
+    value = {"z": {"b": [1, "two", {"c": None}]}, "a": -3}
+    assert json.loads(to_kea_json(value)) == value
+
+
+def test_kea_json_rejects_unknown_types() -> None:
+    with pytest.raises(TypeError):
+        to_kea_json({"x": object()})
