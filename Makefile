@@ -42,10 +42,22 @@ fmt: install
 	$(BIN)/ruff format src tests fuzz bench
 	$(BIN)/ruff check --fix src tests fuzz bench
 
-# Until the server exists: validate and print the bundled default configuration.
+# The demo (as root): pukeko-dhcp6 on the bundled configuration in a network namespace, a real
+# dhclient -6 in another one gets an address and a prefix; Ctrl-C stops and cleans up.
+# Non-interactive: `make run RUN_ARGS=--once` (or PUKEKO_RUN_ONCE=1).
+RUN_APT_PACKAGES := isc-dhcp-client iproute2
+RUN_ARGS ?=
 run: install
+	@missing=""; for p in $(RUN_APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
 	$(BIN)/pukeko-dhcp6 -t docs/examples/pukeko-dhcp6.conf
-	$(BIN)/python -m pukeko.cli.showconfig docs/examples/pukeko-dhcp6.conf 6
+	$(BIN)/python -m pukeko.cli.demo $(RUN_ARGS)
 
 fuzz: install
 	$(BIN)/python -m pip install -q -e '.[fuzz]'

@@ -208,6 +208,15 @@ def run_cli(family: int, argv: list[str]) -> int:
         return EXIT_SUCCESS
     if parsed.check_only:
         return check_config(parsed, sys.stderr)
+    if family == 6:
+        from pukeko.io.daemon6 import run_daemon6  # the runtime is loaded only to serve
+
+        return run_daemon6(
+            parsed.config_file,
+            verbose=parsed.debug,
+            server_port=parsed.server_port,
+            client_port=parsed.client_port,
+        )
     print(
         f"{program_name(family)}: the DHCPv{family} service is not part of this version yet; "
         f"use -t to check a configuration",

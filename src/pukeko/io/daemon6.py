@@ -1,0 +1,631 @@
+"""The ``pukeko-dhcp6`` daemon: assembles configuration, logging, leases, engine, sockets, commands.
+
+Startup, in this order (Kea 2.2 ``bin/dhcp6/main.cc`` and ``ControlledDhcpv6Srv``):
+
+1. default logging (``KEA_LOGGER_*``), DHCP6_STARTING;
+2. the configuration file is loaded; every error is printed and the daemon exits with 1;
+3. the configuration's ``loggers`` are applied;
+4. the PID file (``$KEA_PIDFILE_DIR``, ``<config>.pukeko-dhcp6.pid``): a live server on the same
+   configuration makes this one stop with Kea's "already running?" text and exit 1;
+5. the server DUID, kept in ``<data-directory>/kea-dhcp6-serverid`` (DHCP6_USING_SERVERID);
+6. the lease store of ``lease-database`` (memfile, or memory with ``persist: false``); a lease
+   file that cannot be loaded is fatal;
+7. the allocator's occupancy from the leases, the engine, the statistics (:mod:`daemon_stats`);
+8. the service sockets, the control socket, the timers (reclamation, flush, lease file cleanup);
+9. DHCP6_STARTED. SIGHUP and ``config-reload`` re-read the file, ``config-set`` applies a map;
+   SIGTERM, SIGINT and ``shutdown`` stop cleanly (DHCP6_SHUTDOWN) with the requested exit value.
+
+Differences from Kea, on purpose:
+
+* a new configuration (SIGHUP, ``config-reload``, ``config-set``) is prepared completely (lease
+  store opened, server DUID made, control socket bound, loggers opened) before anything changes;
+  when any step fails the running configuration keeps serving and the errors are logged or
+  answered (Kea 2.2 exits). DHCP6_DYNAMIC_RECONFIGURATION_FAIL is therefore an ERROR, not FATAL;
+* the lease store is reopened (and the lease file reloaded) only when ``lease-database`` or
+  ``data-directory`` change, and the service sockets are reopened only when
+  ``interfaces-config`` changes (Kea reopens both on every reconfiguration);
+* only the ``memfile`` lease database type exists; another type is a configuration error;
+* ``status-get`` reports multi-threading as disabled whatever ``multi-threading`` says, because
+  Pukeko serves from one thread (with batched, asynchronous lease writes);
+* the startup and shutdown messages keep Kea's texts with ``pukeko`` as the version type:
+  ``Kea DHCPv6 server version 0.1.0 (pukeko) starting``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
+from typing import Any, TextIO
+
+import pukeko
+from pukeko.config.errors import ConfigErrors
+from pukeko.config.load import LoadResult, load_config
+from pukeko.config.model import Config
+from pukeko.config.render import render
+from pukeko.control import server_registry
+from pukeko.control.handle import CommandContext, status_arguments
+from pukeko.control.unix import ControlSocketError, UnixControlServer
+from pukeko.io.daemon_parts import (
+    EngineSlot,
+    PreparedConfig,
+    StartupError,
+    config_errors,
+    config_summary,
+    control_path,
+    lease_store_for,
+    store_key,
+    write_file_atomically,
+)
+from pukeko.io.daemon_reclaim import Reclaimer
+from pukeko.io.daemon_stats import commit_statistics, set_startup_statistics
+from pukeko.io.logsetup import KeaLogging, LogSetupError
+from pukeko.io.pidfile import PidFile, PidFileExists, already_running_text, daemon_pid_file
+from pukeko.io.runtime6 import Service6, ServiceState, StorePersistence
+from pukeko.io.serverid_file import HwAddrSource, ServerDuid, data_directory, load_server_duid
+from pukeko.io.udp6 import SERVER_PORT, listen_config
+from pukeko.leases.memory import IndexedLeaseStore6
+from pukeko.leases.model import LeaseChange
+from pukeko.leases.store import LeaseStoreError
+from pukeko.server.dhcp6.alloc_adapter import StateAllocation, allocation_for
+from pukeko.server.dhcp6.engine import Dhcp6Engine
+from pukeko.server.dhcp6.serverid import ServerIdError
+from pukeko.server.outcome import LogEvent
+from pukeko.server.stats import StatsManager
+
+PROCESS_NAME = "pukeko-dhcp6"
+FAMILY = 6
+VERSION_TYPE = "pukeko"
+LFC_CHECK_SECONDS = 60.0  # how often the lease file cleanup is asked whether it is due
+DBG_BASIC = 40  # Kea DBG_DHCP6_BASIC
+
+
+class Daemon6:
+    """One running DHCPv6 server; implements :class:`pukeko.control.handle.ServerHandle`."""
+
+    def __init__(
+        self,
+        config_file: str,
+        *,
+        verbose: bool = False,
+        server_port: int = SERVER_PORT,
+        client_port: int = 0,
+        clock: Callable[[], float] = time.time,
+        env: dict[str, str] | None = None,
+        open_sockets: bool = True,
+        hwaddr_source: HwAddrSource | None = None,
+        err: TextIO | None = None,
+    ) -> None:
+        self._config_file = config_file
+        self.verbose = verbose
+        self.server_port = server_port or SERVER_PORT
+        self.client_port = client_port
+        self.clock = clock
+        self.env: dict[str, str] = dict(os.environ) if env is None else env
+        self.open_sockets = open_sockets
+        self.hwaddr_source = hwaddr_source
+        self.err = err or sys.stderr
+        self.logging = KeaLogging(verbose=verbose, env=self.env)
+        self.stats = StatsManager()
+        self.state = ServiceState()
+        self.registry = server_registry(FAMILY)
+        self.context = CommandContext(FAMILY, self, self.stats, self.registry, clock)
+        self.reclaimer = Reclaimer(self._write, self.stats, self._emit, clock)
+        self.config: Config | None = None
+        self.pid_file: PidFile | None = None
+        self.duid: ServerDuid | None = None
+        self.store: IndexedLeaseStore6 | None = None
+        self.allocation: StateAllocation | None = None
+        self.persistence: StorePersistence[Any] | None = None
+        self.slot: EngineSlot | None = None
+        self.service: Service6 | None = None
+        self.control: UnixControlServer | None = None
+        self.exit_value = 0
+        self.started_at = self.reloaded_at = clock()
+        self.overrides: dict[str, Any] = {}
+        self._timers: list[asyncio.Task[None]] = []
+        self._background: set[asyncio.Task[Any]] = set()
+        self._stopping = asyncio.Event()
+        self._stopped = False
+        self._reconfig_lock = asyncio.Lock()
+        self._lease_lock = asyncio.Lock()
+
+    # ------------------------------------------------------------------ logging
+
+    def _emit(self, events: Iterable[LogEvent]) -> None:
+        self.logging.emit(events)
+
+    def _log(self, severity: str, message_id: str, text: str, debuglevel: int = 0) -> None:
+        self.logging.emit([LogEvent(severity, message_id, text, debuglevel)])
+
+    # ------------------------------------------------------------------ startup
+
+    async def start(self) -> None:
+        """Run the startup sequence; StartupError (after logging why) when it cannot finish."""
+        try:
+            await self._start()
+        except StartupError:
+            self.logging.close()
+            raise
+
+    async def _start(self) -> None:
+        version = pukeko.__version__
+        text = f"Kea DHCPv6 server version {version} ({VERSION_TYPE}) starting"
+        self._log("INFO", "DHCP6_STARTING", text)
+        config = self._startup_config()
+        try:
+            self.logging.configure(config.loggers)
+        except LogSetupError as exc:
+            raise StartupError(f"{PROCESS_NAME}: {self._prepare_error(exc)}") from exc
+        self._acquire_pid_file()
+        prepared = PreparedConfig()
+        try:
+            await self._prepare(config, None, prepared)
+        except StartupError:
+            await prepared.discard()
+            self._release_pid_file()
+            raise
+        self._commit(config, None, prepared)
+        set_startup_statistics(self.stats, self.clock())
+        assert self.store is not None
+        commit_statistics(self.stats, config, self.store.view, self.clock())
+        if self.open_sockets:
+            self._start_service(config)
+        self.started_at = self.reloaded_at = self.clock()
+        self._log("INFO", "DHCP6_STARTED", f"Kea DHCPv6 server version {version} started")
+
+    def _startup_config(self) -> Config:
+        try:
+            result = self.load_file()
+        except OSError as exc:
+            text = f"Unable to open file {self._config_file}: {exc.strerror or exc}"
+            self._log("ERROR", "DHCP6_INIT_FAIL", f"failed to initialize Kea server: {text}")
+            raise StartupError(f"{PROCESS_NAME}: {text}") from exc
+        except ConfigErrors as exc:
+            lines = config_errors(exc)
+            reason = f"configuration error using file: {self._config_file}, reason: {lines[0]}"
+            self._log("ERROR", "DHCP6_CONFIG_LOAD_FAIL", reason)
+            head = f"Error encountered: {len(lines)} error(s) in {self._config_file}"
+            raise StartupError("\n  ".join([head, *lines])) from exc
+        for warning in result.warnings:
+            text = f"configuration syntax warning: {warning}"
+            self._log("WARN", "DHCP6_CONFIG_SYNTAX_WARNING", text)
+        return result.config
+
+    def _acquire_pid_file(self) -> None:
+        pid_file = daemon_pid_file(self._config_file, PROCESS_NAME, self.env)
+        try:
+            pid_file.acquire()
+        except PidFileExists as exc:
+            self._log("FATAL", "DHCP6_ALREADY_RUNNING", f"{PROCESS_NAME} already running? {exc}")
+            raise StartupError(already_running_text(PROCESS_NAME, exc)) from exc
+        except OSError as exc:
+            text = f"cannot write the PID file {pid_file.path}: {exc.strerror or exc}"
+            self._log("FATAL", "DHCP6_SERVER_FAILED", f"server failed: {text}")
+            raise StartupError(f"{PROCESS_NAME}: Fatal error during start up: {text}") from exc
+        self.pid_file = pid_file
+
+    def _release_pid_file(self) -> None:
+        if self.pid_file is not None:
+            self.pid_file.remove()
+            self.pid_file = None
+
+    def _start_service(self, config: Config) -> None:
+        assert self.slot is not None and self.persistence is not None
+        self.service = Service6(
+            self.slot,
+            self.persistence,
+            self.stats,
+            self._emit,
+            listen_config(config.interfaces),
+            on_fatal=self._sockets_failed,
+            server_port=self.server_port,
+            client_port=self.client_port,
+            state=self.state,
+        )
+        self.service.start(asyncio.get_running_loop())
+
+    def _sockets_failed(self, text: str) -> None:
+        self._log("ERROR", "DHCP6_OPEN_SOCKETS_FAILED", text)
+        self.shutdown(1)
+
+    # ------------------------------------------------------------------ configuration
+
+    def load_file(self) -> LoadResult:
+        """Read and load the ``-c`` file (OSError, ConfigErrors)."""
+        from pukeko.cli.daemon import load_file  # the CLI module owns include resolution
+
+        return load_file(FAMILY, self._config_file)
+
+    async def _prepare(self, config: Config, previous: Config | None, out: PreparedConfig) -> None:
+        """Make everything of ``config`` that may fail; StartupError with the reason."""
+        try:
+            if (
+                previous is None
+                or previous.server_id != config.server_id
+                or (data_directory(previous) != data_directory(config))
+            ):
+                out.duid = self._make_duid(config)
+            if store_key(previous) != store_key(config):
+                out.store = lease_store_for(config)
+                await out.store.open()
+            out.control_path = control_path(config)
+            if out.control_path and out.control_path != control_path(previous):
+                control = self._control_server(out.control_path)
+                await control.start()
+                out.control = control
+            if previous is not None:
+                self.logging.configure(config.loggers)
+        except (LeaseStoreError, OSError, ServerIdError, LogSetupError) as exc:
+            raise StartupError(self._prepare_error(exc)) from exc
+
+    def _make_duid(self, config: Config) -> ServerDuid:
+        data_dir = data_directory(config)
+        if self.hwaddr_source is None:
+            duid = load_server_duid(config.server_id, data_dir, self.clock())
+        else:
+            duid = load_server_duid(config.server_id, data_dir, self.clock(), self.hwaddr_source)
+        where = duid.path or "(not persisted)"
+        text = f"server is using server-id {duid.duid.hex(':')} and stores in the file {where}"
+        self._log("INFO", "DHCP6_USING_SERVERID", text)
+        return duid
+
+    @staticmethod
+    def _prepare_error(exc: BaseException) -> str:
+        if isinstance(exc, LeaseStoreError):
+            return f"Unable to open database: {exc}"
+        if isinstance(exc, ServerIdError):
+            return f"unable to configure server identifier: {exc}"
+        if isinstance(exc, ControlSocketError):
+            return f"unable to open the control socket: {exc.strerror or exc}"
+        if isinstance(exc, LogSetupError):
+            return f"unable to configure logging: {exc}"
+        assert isinstance(exc, OSError)
+        return f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
+
+    def _control_server(self, path: str) -> UnixControlServer:
+        async def dispatch(raw: bytes) -> Any:
+            return await self.registry.dispatch(raw, self.context)
+
+        return UnixControlServer(path, dispatch, logger=logging.getLogger("kea-dhcp6.commands"))
+
+    def _commit(self, config: Config, previous: Config | None, prepared: PreparedConfig) -> None:
+        """Switch to ``config`` (nothing here may fail: ``_prepare`` did the fallible parts)."""
+        old_store = None
+        if prepared.duid is not None:
+            self.duid = prepared.duid
+        if prepared.store is not None:
+            old_store, self.store = self.store, prepared.store
+        assert self.store is not None and self.duid is not None
+        allocation = allocation_for(config)
+        allocation.rebuild(self.store.view)
+        engine = Dhcp6Engine(
+            config,
+            self.store.view,
+            self.duid.duid,
+            allocation,
+            apply_changes=allocation.apply,
+            debuglevel=self.logging.max_debuglevel(),
+        )
+        self.allocation = allocation
+        if self.persistence is None:
+            self.persistence = StorePersistence(self.store, allocation.apply)
+        self.persistence.store = self.store
+        self.persistence.allocation_apply = allocation.apply
+        if self.slot is None:
+            self.slot = EngineSlot(engine)
+        self.slot.engine = engine
+        self._switch_control(prepared)
+        self.config = config
+        self.overrides = {}
+        self._start_timers(config)
+        if old_store is not None:
+            self._spawn(old_store.close())
+        text = f"DHCPv6 server has completed configuration: {config_summary(config)}"
+        self._log("INFO", "DHCP6_CONFIG_COMPLETE", text)
+
+    def _switch_control(self, prepared: PreparedConfig) -> None:
+        old = self.control
+        if prepared.control is not None:
+            self.control = prepared.control
+        elif not prepared.control_path:
+            self.control = None
+        if old is not None and old is not self.control:
+            # In a task of its own: the command that asked for this may still be answering.
+            self._spawn(old.stop())
+
+    async def _reconfigure(self, config: Config) -> list[str]:
+        """Apply ``config`` to the running server; the errors (nothing changed) or []."""
+        async with self._reconfig_lock:
+            previous = self.config
+            prepared = PreparedConfig()
+            try:
+                await self._prepare(config, previous, prepared)
+            except StartupError as exc:
+                await prepared.discard()
+                return [str(exc)]
+            async with self._lease_lock:
+                if prepared.store is not None:
+                    await self._drain()
+                self._commit(config, previous, prepared)
+            assert self.store is not None
+            commit_statistics(self.stats, config, self.store.view, self.clock(), previous)
+            if self.service is not None and (
+                previous is None or previous.interfaces != config.interfaces
+            ):
+                self.service.reconfigure(listen_config(config.interfaces))
+            self.reloaded_at = self.clock()
+            return []
+
+    async def _drain(self) -> None:
+        """Wait until no packet waits for a lease write (before the store is replaced)."""
+        packets = self.service.packets if self.service is not None else None
+        while packets is not None and packets.in_flight:
+            await asyncio.gather(*list(packets.in_flight), return_exceptions=True)
+
+    def _load_map(self, config: dict[str, Any], source: str) -> LoadResult | list[str]:
+        try:
+            return load_config(json.dumps(config), family=FAMILY, source=source)
+        except ConfigErrors as exc:
+            return config_errors(exc)
+
+    # ------------------------------------------------------------------ lease writes and timers
+
+    async def _write(self, changes: Sequence[LeaseChange]) -> None:
+        """Write lease changes made outside packet processing (reclamation, flush)."""
+        assert self.persistence is not None
+        token = self.persistence.reserve(changes)
+        if self.persistence.allocation_apply is not None:
+            self.persistence.allocation_apply(changes)
+        await self.persistence.commit(token)
+
+    async def reclaim_expired(self, *, remove: bool | None = None, limits: bool = True) -> int:
+        """One reclamation pass with the configured limits (or none, for ``leases-reclaim``)."""
+        assert self.config is not None and self.store is not None
+        exp = self.config.expired_leases_processing
+        if remove is None:
+            remove = exp.flush_reclaimed_timer_wait_time == 0
+        async with self._lease_lock:
+            return await self.reclaimer.reclaim(
+                self.store.view,
+                max_leases=exp.max_reclaim_leases if limits else 0,
+                timeout_ms=exp.max_reclaim_time if limits else 0,
+                remove=remove,
+                unwarned_cycles=exp.unwarned_reclaim_cycles if limits else 0,
+            )
+
+    async def flush_reclaimed(self) -> int:
+        """Delete reclaimed leases older than ``hold-reclaimed-time``."""
+        assert self.config is not None and self.store is not None
+        hold = self.config.expired_leases_processing.hold_reclaimed_time
+        async with self._lease_lock:
+            view = self.store.view
+            return await self.reclaimer.flush(view, list(view), hold)
+
+    async def run_lfc(self) -> bool:
+        """Start the lease file cleanup when ``lfc-interval`` says it is due."""
+        assert self.store is not None
+        return await self.store.maybe_run_lfc(self.clock())
+
+    def _start_timers(self, config: Config) -> None:
+        for task in self._timers:
+            task.cancel()
+        self._timers = []
+        with contextlib.suppress(RuntimeError):  # no running loop: nothing to schedule
+            asyncio.get_running_loop()
+            exp = config.expired_leases_processing
+            if exp.reclaim_timer_wait_time > 0:
+                self._timers.append(self._every(exp.reclaim_timer_wait_time, self.reclaim_expired))
+            if exp.flush_reclaimed_timer_wait_time > 0:
+                wait = exp.flush_reclaimed_timer_wait_time
+                self._timers.append(self._every(wait, self.flush_reclaimed))
+            self._timers.append(self._every(LFC_CHECK_SECONDS, self.run_lfc, at_once=True))
+
+    def _every(
+        self, seconds: float, action: Callable[[], Awaitable[object]], at_once: bool = False
+    ) -> asyncio.Task[None]:
+        async def repeat() -> None:
+            if not at_once:
+                await asyncio.sleep(seconds)
+            while True:
+                try:
+                    await action()
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # a timer must never stop the server
+                    text = f"{action.__name__}: {exc}"
+                    self._log("ERROR", "DHCP6_RECLAIM_EXPIRED_LEASES_FAIL", text)
+                await asyncio.sleep(seconds)
+
+        return asyncio.get_running_loop().create_task(repeat())
+
+    def _spawn(self, work: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    # ------------------------------------------------------------------ running and stopping
+
+    async def run(self) -> int:
+        """Start, serve until shut down, stop; the process exit status."""
+        try:
+            await self.start()
+        except StartupError as exc:
+            print(exc, file=self.err)
+            return 1
+        from pukeko.io.signals import install_signal_handlers
+
+        loop = asyncio.get_running_loop()
+        remove = install_signal_handlers(loop, self.request_reload, lambda _s: self.shutdown(0))
+        try:
+            await self._stopping.wait()
+        finally:
+            remove()
+            await self.stop()
+        return self.exit_value
+
+    def request_reload(self) -> None:
+        """SIGHUP: re-read the configuration file in the background."""
+        self._spawn(self.config_reload())
+
+    async def wait_stopping(self) -> None:
+        """Return once a shutdown was requested."""
+        await self._stopping.wait()
+
+    async def stop(self) -> None:
+        """Stop serving, finish lease writes, close the store, remove the PID file (idempotent)."""
+        if self._stopped:
+            return
+        self._stopped = True
+        for task in self._timers:
+            task.cancel()
+        await asyncio.gather(*self._timers, return_exceptions=True)
+        if self.service is not None:
+            await self.service.stop()
+        if self.control is not None:
+            await self.control.stop()
+        if self._background:
+            await asyncio.wait(list(self._background), timeout=10.0)
+        if self.store is not None:
+            await self.store.close()
+        self._release_pid_file()
+        self._log("INFO", "DHCP6_SHUTDOWN", "server shutdown")
+        self.logging.close()
+
+    # ------------------------------------------------------------------ ServerHandle
+
+    @property
+    def config_file(self) -> str:
+        """The ``-c`` file."""
+        return self._config_file
+
+    def config_get(self) -> dict[str, Any]:
+        """The running configuration with every default, as Kea's ``config-get`` shows it."""
+        assert self.config is not None
+        rendered = render(self.config)
+        server = rendered["Dhcp6"]
+        assert isinstance(server, dict)
+        server.update(self.overrides)
+        return rendered
+
+    async def config_test(self, config: dict[str, Any]) -> Sequence[str]:
+        """Check a ``{"Dhcp6": ...}`` map without applying it."""
+        loaded = self._load_map(config, "<config-test>")
+        if isinstance(loaded, list):
+            return loaded
+        try:
+            lease_store_for(loaded.config)
+        except LeaseStoreError as exc:
+            return [f"Unable to open database: {exc}"]
+        return []
+
+    async def config_set(self, config: dict[str, Any]) -> Sequence[str]:
+        """Check and apply a ``{"Dhcp6": ...}`` map; on errors the running one stays."""
+        loaded = self._load_map(config, "<config-set>")
+        errors = loaded if isinstance(loaded, list) else await self._reconfigure(loaded.config)
+        for error in errors:
+            text = f"configuration error using file: <config-set>, reason: {error}"
+            self._log("ERROR", "DHCP6_CONFIG_LOAD_FAIL", text)
+        return errors
+
+    async def config_reload(self) -> Sequence[str]:
+        """Re-read the ``-c`` file and apply it; on errors the running configuration stays."""
+        file = self._config_file
+        text = (
+            f"initiate server reconfiguration using file: {file}, "
+            "after receiving SIGHUP signal or config-reload command"
+        )
+        self._log("INFO", "DHCP6_DYNAMIC_RECONFIGURATION", text)
+        try:
+            errors = await self._reconfigure(self.load_file().config)
+        except OSError as exc:
+            errors = [f"Unable to open file {file}: {exc.strerror or exc}"]
+        except ConfigErrors as exc:
+            errors = config_errors(exc)
+        if not errors:
+            text = f"dynamic server reconfiguration succeeded with file: {file}"
+            self._log("INFO", "DHCP6_DYNAMIC_RECONFIGURATION_SUCCESS", text)
+            return []
+        for error in errors:
+            text = f"configuration error using file: {file}, reason: {error}"
+            self._log("ERROR", "DHCP6_CONFIG_LOAD_FAIL", text)
+        text = f"dynamic server reconfiguration failed with file: {file}; keeping the running one"
+        self._log("ERROR", "DHCP6_DYNAMIC_RECONFIGURATION_FAIL", text)
+        return errors
+
+    async def config_write(self, filename: str) -> tuple[str, int]:
+        """Write the running configuration to ``filename`` (atomically); (path, size)."""
+        data = (json.dumps(self.config_get(), indent=4) + "\n").encode()
+        await asyncio.to_thread(write_file_atomically, filename, data)
+        return filename, len(data)
+
+    def set_configured_global(self, name: str, value: Any) -> None:
+        """Show ``name`` with ``value`` in ``config-get`` until the next configuration."""
+        self.overrides[name] = value
+
+    def dhcp_disable(self, max_period: int | None, origin: str) -> None:
+        """Stop answering clients for ``origin`` (for ``max_period`` seconds when given)."""
+        self.state.disable(origin, self.clock(), max_period)
+        if max_period:
+            with contextlib.suppress(RuntimeError):
+                loop = asyncio.get_running_loop()
+                loop.call_later(max_period, self.service_enabled)
+
+    def dhcp_enable(self, origin: str) -> None:
+        """Resume answering clients for ``origin``."""
+        self.state.enable(origin)
+
+    def service_enabled(self) -> bool:
+        """True when clients are answered now (a lapsed ``max-period`` re-enables)."""
+        return self.state.enabled(self.clock())
+
+    async def leases_reclaim(self, remove: bool) -> None:
+        """``leases-reclaim``: reclaim every expired lease now, without limits."""
+        await self.reclaim_expired(remove=remove, limits=False)
+
+    def shutdown(self, exit_value: int) -> None:
+        """Begin a clean shutdown; the process exits with ``exit_value``."""
+        self._log("DEBUG", "DHCP6_SHUTDOWN_REQUEST", "shutdown of server requested", DBG_BASIC)
+        self.exit_value = exit_value
+        self._stopping.set()
+
+    def status(self) -> dict[str, Any]:
+        """``status-get`` arguments."""
+        now = self.clock()
+        service = self.service
+        return status_arguments(
+            pid=os.getpid(),
+            uptime=int(now - self.started_at),
+            reload=int(now - self.reloaded_at),
+            socket_errors=service.socket_errors if service is not None else (),
+            retrying=service.retrying if service is not None else False,
+        )
+
+    def version(self) -> str:
+        """The version (``-v``)."""
+        return pukeko.__version__
+
+    def extended_version(self) -> str:
+        """The extended version (``-V``)."""
+        from pukeko.cli.daemon import extended_version
+
+        return extended_version()
+
+    def build_report(self) -> str:
+        """The build report (``-W``)."""
+        from pukeko.cli.daemon import config_report
+
+        return config_report()
+
+
+def run_daemon6(
+    config_file: str, *, verbose: bool = False, server_port: int = 0, client_port: int = 0
+) -> int:
+    """Run ``pukeko-dhcp6 -c config_file`` until it stops; the exit status."""
+    daemon = Daemon6(config_file, verbose=verbose, server_port=server_port, client_port=client_port)
+    return asyncio.run(daemon.run())

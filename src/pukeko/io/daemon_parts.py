@@ -1,0 +1,103 @@
+"""Parts of the ``pukeko-dhcp6`` daemon: the lease store of a configuration, the engine slot the
+packet loop calls, what a new configuration prepares before it is applied, and file writing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+
+from pukeko.config.errors import ConfigErrors
+from pukeko.config.model import Config
+from pukeko.control.unix import UnixControlServer
+from pukeko.io.serverid_file import ServerDuid, data_directory
+from pukeko.leases.memfile import memfile_store6, settings_from_config
+from pukeko.leases.memory import IndexedLeaseStore6
+from pukeko.leases.store import LeaseStoreError
+from pukeko.server.dhcp6.engine import Dhcp6Engine
+from pukeko.server.outcome import LinkInfo, Outcome
+
+FAMILY = 6
+
+
+class StartupError(Exception):
+    """The daemon cannot start: the text goes to stderr and the exit status is 1."""
+
+
+def config_errors(exc: ConfigErrors) -> list[str]:
+    """One line per configuration error."""
+    return [str(error) for error in exc.errors]
+
+
+def lease_store_for(config: Config) -> IndexedLeaseStore6:
+    """The (not yet opened) lease store of ``lease-database``; LeaseStoreError when unsupported."""
+    database = config.lease_database
+    kind = database.get("type", "memfile")
+    if kind != "memfile":
+        raise LeaseStoreError(f"lease database type '{kind}' is not supported (memfile only)")
+    settings = settings_from_config(database, FAMILY, data_directory(config))
+    return memfile_store6(settings, logger=logging.getLogger("kea-dhcp6.dhcpsrv"))
+
+
+def config_summary(config: Config) -> str:
+    """Kea's configuration summary (SrvConfig::getConfigSummary for DHCPv6)."""
+    ddns = "enabled" if config.dhcp_ddns.get("enable-updates") is True else "disabled"
+    return f"added IPv6 subnets: {len(config.all_subnets)}; DDNS: {ddns}"
+
+
+def control_path(config: Config | None) -> str:
+    if config is None or config.control_socket is None:
+        return ""
+    name = config.control_socket.get("socket-name")
+    return name if isinstance(name, str) else ""
+
+
+def store_key(config: Config | None) -> object:
+    if config is None:
+        return None
+    return (json.dumps(dict(config.lease_database), sort_keys=True), data_directory(config))
+
+
+class EngineSlot:
+    """The engine the packet loop calls; swapped for a new one on reconfiguration."""
+
+    def __init__(self, engine: Dhcp6Engine) -> None:
+        self.engine = engine
+
+    def process6(self, data: bytes, link: LinkInfo, now: float) -> Outcome:
+        """Hand the datagram to the current engine."""
+        return self.engine.process6(data, link, now)
+
+
+class PreparedConfig:
+    """What a new configuration needs that may fail, made before anything running changes."""
+
+    def __init__(self) -> None:
+        self.duid: ServerDuid | None = None
+        self.store: IndexedLeaseStore6 | None = None
+        self.control: UnixControlServer | None = None
+        self.control_path = ""
+
+    async def discard(self) -> None:
+        """Undo: close what was opened for a configuration that is not applied."""
+        if self.control is not None:
+            await self.control.stop()
+        if self.store is not None:
+            await self.store.close()
+
+
+def write_file_atomically(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file, fsync'd, then renamed."""
+    temporary = f"{path}.{os.getpid()}.tmp"
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
