@@ -4,9 +4,21 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := kea-dhcp6-server kea-dhcp4-server kea-doc
+APT_PACKAGES := kea-dhcp6-server kea-dhcp4-server kea-admin kea-doc isc-dhcp-client iproute2
 PURE_PACKAGES := src/pukeko
 FUZZ_SECONDS ?= 30
+
+# Install the Debian packages given as $(1) when any is missing.
+define apt_install
+	@missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+endef
 
 .PHONY: install apt test lint fmt run fuzz bench clean
 
@@ -21,14 +33,7 @@ $(STAMP): pyproject.toml
 
 # Debian packages the tests use (Kea 2.2 as the reference implementation, its example configs).
 apt:
-	@missing=""; for p in $(APT_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing Debian packages:$$missing"; \
-	  export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
-	fi
+	$(call apt_install,$(APT_PACKAGES))
 
 test: install
 	$(BIN)/python -m pytest -n auto -q
@@ -48,14 +53,7 @@ fmt: install
 RUN_APT_PACKAGES := isc-dhcp-client iproute2
 RUN_ARGS ?=
 run: install
-	@missing=""; for p in $(RUN_APT_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing Debian packages:$$missing"; \
-	  export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
-	fi
+	$(call apt_install,$(RUN_APT_PACKAGES))
 	$(BIN)/pukeko-dhcp6 -t docs/examples/pukeko-dhcp6.conf
 	$(BIN)/python -m pukeko.cli.demo $(RUN_ARGS)
 
