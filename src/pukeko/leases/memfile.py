@@ -176,6 +176,7 @@ class MemfileJournal(Generic[L]):
     def _open_current(self) -> None:
         """Open the lease file for appends, creating it with a header when missing or empty."""
         path = self.paths.current
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
         try:
             size = os.fstat(fd).st_size

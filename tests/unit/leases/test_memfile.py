@@ -87,6 +87,19 @@ def test_a_new_file_gets_kea_header(tmp_path: Path) -> None:
     assert path.read_text() == HEADER6 + "\n" + lease6_to_line(lease(1)) + deletion
 
 
+def test_a_missing_data_directory_is_created(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "dir" / "leases6.csv"
+
+    async def main() -> None:
+        s = store(path)
+        await s.open()
+        await s.apply([LeaseChange(ChangeKind.ADD, lease(1))])
+        await s.close()
+
+    run(main())
+    assert path.read_text() == HEADER6 + "\n" + lease6_to_line(lease(1))
+
+
 def test_a_lease_kea_cannot_store_is_refused(tmp_path: Path) -> None:
     async def main() -> None:
         s = store(tmp_path / "l.csv")
