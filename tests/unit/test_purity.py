@@ -12,7 +12,7 @@ PURE_PACKAGES = ["wire", "config", "classify", "alloc", "server"]
 # Pure modules of packages that also hold I/O backends.
 PURE_MODULES = [
     "leases/model.py", "leases/view.py", "leases/csvcodec.py", "leases/index.py",
-    "leases/ordered.py", "leases/store.py",
+    "leases/ordered.py", "leases/store.py", "leases/sanity.py",
 ]  # fmt: skip
 FORBIDDEN_MODULES = {
     "asyncio",
