@@ -128,9 +128,10 @@ def walk(
     """The first free candidate in pool order from (pool, offset), wrapping around once."""
     count = len(pools)
     rejected = 0
+    occupancy = state.occupancy
     for step in range(count + 1):
         ref = pools[(start_index + step) % count]
-        occ = state.occupancy_of(ref)
+        occ = occupancy[ref.key]  # state.occupancy_of(ref)
         lo = start_offset if step == 0 else 0
         hi = occ.capacity if step < count else start_offset
         off = occ.next_free_in(lo, hi)
@@ -215,7 +216,7 @@ class IterativeAllocator:
         """The next free resource after the subnet's last allocated one (Kea order)."""
         if not pools:
             return None
-        found = hint_pick(state, pools, hint, is_free)
+        found = hint_pick(state, pools, hint, is_free) if hint else None
         if found is None:
             index, offset = self._start(state, pools)
             found = walk(state, pools, index, offset, is_free) or sweep(state, pools, is_free)
@@ -232,7 +233,7 @@ class IterativeAllocator:
         # pool; in it, the position after that pool's own last allocated address.
         last = state.cursors.get(self._subnet_key(pools[0]))
         index = 0
-        if last is not None:
+        if last is not None and len(pools) > 1:
             for i, ref in enumerate(pools):
                 if ref.range.contains(last):
                     index = i

@@ -48,6 +48,10 @@ RESERVED = 2
 _CHUNK = 1 << 16  # bytes counted at a time when looking for the k-th free offset
 _PROBES = 64  # random probes before a large pool falls back to a sequential search
 _KEEP_RESERVED = bytes(b & RESERVED for b in range(256))  # translate table: drop LEASED bits
+# Enum members bound once: attribute access on an Enum class is slow on Python 3.11.
+_PD = LeaseType.PD
+_DELETE = ChangeKind.DELETE
+_RECLAIMED = LeaseState.EXPIRED_RECLAIMED
 
 
 class Occupancy:
@@ -419,10 +423,22 @@ class AllocationState:
         """Follow lease changes: reclaimed or deleted leases free, others hold their resource."""
         for change in changes:
             lease = change.lease
-            self._mark(lease, change.kind != ChangeKind.DELETE and holds_resource(lease))
+            self._mark(lease, change.kind != _DELETE and holds_resource(lease))
 
     def _mark(self, lease: Lease, used: bool) -> None:
         addr = int(lease.address)
+        if not (isinstance(lease, Lease6) and lease.lease_type == _PD):
+            # Fast path (every granted address): the address pools of the lease's own subnet.
+            hit = False
+            for first, last, occ, _ref in self._targets(lease.subnet_id, False):
+                if first <= addr <= last:
+                    if used:
+                        occ.set_offset(addr - first, LEASED)
+                    else:
+                        occ.clear_offset(addr - first, LEASED)
+                    hit = True
+            if hit:
+                return
         for ref in self._refs_for(lease):
             occ = self.occupancy[ref.key]
             rng = ref.range
@@ -443,7 +459,7 @@ class AllocationState:
 
 def holds_resource(lease: Lease) -> bool:
     """True while a lease keeps its address or prefix from others (not reclaimed)."""
-    return lease.state != LeaseState.EXPIRED_RECLAIMED
+    return lease.state != _RECLAIMED
 
 
 def _blocks_of(rng: PrefixRange, base: int, prefix_len: int) -> range:

@@ -493,6 +493,24 @@ def addr6_text(address: bytes) -> str:
     return ipaddress.IPv6Address(address).compressed
 
 
+_HEXTETS = struct.Struct("!8H")
+# ":0:0:...:0:" for runs of 8 down to 2 zero hextets: the longest run is found first.
+_ZERO_RUNS = tuple(":" + "0:" * count for count in range(8, 1, -1))
+
+
+def int6_text(value: int) -> str:
+    """RFC 5952 text of an IPv6 address given as an integer (fast; same as ``ipaddress``).
+
+    The longest run of two or more zero hextets (the first of equal runs) becomes "::".
+    """
+    text = ":%x:%x:%x:%x:%x:%x:%x:%x:" % _HEXTETS.unpack(value.to_bytes(16, "big"))  # noqa: UP031 -- %-format is the fastest
+    for run in _ZERO_RUNS:
+        at = text.find(run)
+        if at >= 0:
+            return text[1:at] + "::" + text[at + len(run) : -1]
+    return text[1:-1]
+
+
 def addr6_bytes(text: str) -> bytes:
     """16-byte form of an IPv6 address given as text; ValueError if invalid."""
     return ipaddress.IPv6Address(text).packed

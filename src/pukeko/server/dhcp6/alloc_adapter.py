@@ -12,9 +12,13 @@ from collections.abc import Callable, Iterable
 
 from pukeko.alloc.allocators import Allocator, client_key, make_allocator
 from pukeko.alloc.occupancy import AllocationState
-from pukeko.alloc.pools import KIND_OF_TYPE
+from pukeko.alloc.pools import KIND_OF_TYPE, PoolRef
 from pukeko.config.model import Config, Subnet
 from pukeko.leases.model import Lease6, LeaseChange, LeaseType
+
+# Enum members bound once: attribute access on an Enum class is slow on Python 3.11.
+_PD = LeaseType.PD
+_TA = LeaseType.TA
 
 
 class StateAllocation:
@@ -24,6 +28,8 @@ class StateAllocation:
         self.state = state
         self.addresses = addresses
         self.prefixes = prefixes
+        # (subnet id, kind) -> the subnet's pools of that kind, and whether a class guards one
+        self._pools: dict[tuple[int, str], tuple[tuple[PoolRef, ...], bool]] = {}
 
     def pick(
         self,
@@ -36,24 +42,30 @@ class StateAllocation:
         iaid: int = 0,
     ) -> tuple[int, int] | None:
         """A free (address, prefix length) of the subnet's pools the client may use."""
-        kind = "na" if lease_type == LeaseType.TA else KIND_OF_TYPE[lease_type]
-        refs = [
-            ref for ref in self.state.pools(subnet.id) if ref.kind == kind and ref.supports(classes)
-        ]
+        kind = "na" if lease_type == _TA else KIND_OF_TYPE[lease_type]
+        refs, guarded = self._pools_of(subnet.id, kind)
+        if guarded:
+            refs = tuple(ref for ref in refs if ref.supports(classes))
         if not refs:
             return None
-        strategy = self.prefixes if lease_type == LeaseType.PD else self.addresses
+        strategy = self.prefixes if lease_type == _PD else self.addresses
+        # Only the hash strategy reads the client key; the others are spared building it.
+        key = client_key(duid, iaid) if strategy.name == "hash" else b""
         found = strategy.pick_in_pools(
-            self.state,
-            refs,
-            None,
-            lambda address: is_free(address, 0),
-            client_key=client_key(duid, iaid),
+            self.state, refs, None, lambda address: is_free(address, 0), client_key=key
         )
         if found is None:
             return None
         ref, address = found
         return address, ref.prefix_len
+
+    def _pools_of(self, subnet_id: int, kind: str) -> tuple[tuple[PoolRef, ...], bool]:
+        key = (subnet_id, kind)
+        found = self._pools.get(key)
+        if found is None:
+            refs = tuple(ref for ref in self.state.pools(subnet_id) if ref.kind == kind)
+            found = self._pools[key] = (refs, any(ref.client_class for ref in refs))
+        return found
 
     def apply(self, changes: Iterable[LeaseChange]) -> None:
         """Keep the occupancy in step with lease changes."""

@@ -15,14 +15,17 @@ without leases gets a new one, as Kea does (RFC 8415 §18.3.4 lets the server cr
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from ipaddress import IPv6Address
 
+from pukeko.alloc.lifetimes import tee_times6
 from pukeko.config.model import Subnet
 from pukeko.leases.model import ChangeKind, Lease6, LeaseState, LeaseType
 from pukeko.server.dhcp6 import stats6
 from pukeko.server.dhcp6.context import Exchange
+from pukeko.server.dhcp6.lease_rows import evolve6
 from pukeko.server.dhcp6.leasing import (
+    NO_HINT,
     Granted,
     Hint,
     count_assignment,
@@ -33,8 +36,27 @@ from pukeko.server.dhcp6.leasing import (
     reuse_expired,
     with_extended_info,
 )
-from pukeko.server.dhcp6.pools import Allocation, capacity, delegated_len, find_pool, in_pool
+from pukeko.server.dhcp6.pools import (
+    Allocation,
+    capacity,
+    delegated_len,
+    find_pool,
+    in_pool,
+    pool_span,
+    pools_for,
+)
 from pukeko.server.dhcp6.select import Topology, client_supported
+
+# Enum members bound once: attribute access on an Enum class is slow on Python 3.11.
+_PD = LeaseType.PD
+_RECLAIMED = LeaseState.EXPIRED_RECLAIMED
+_DEFAULT = LeaseState.DEFAULT
+_ADD = ChangeKind.ADD
+_UPDATE = ChangeKind.UPDATE
+_DELETE = ChangeKind.DELETE
+
+
+TEE_CACHE_LIMIT = 4096
 
 
 @dataclass(slots=True)
@@ -53,6 +75,23 @@ class Allocator6:
     allocation: Allocation
     usage: dict[tuple[int, int], int] = field(default_factory=dict)  # (subnet, type) -> tick
     tick: int = 0
+    # (subnet id, type) -> pool capacity for any client; absent while a pool has a client-class
+    _capacity: dict[tuple[int, int], int] = field(default_factory=dict)
+    _tee: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    _spans: dict[tuple[int, int], tuple[tuple[int, int], ...]] = field(default_factory=dict)
+
+    def tee_times(self, subnet: Subnet, preferred: int) -> tuple[int, int]:
+        """(T1, T2) for an IA whose shortest preferred lifetime is ``preferred`` (setTeeTimes).
+
+        Remembered per subnet and lifetime: they depend on nothing else in a configuration.
+        """
+        key = (subnet.id, preferred)
+        found = self._tee.get(key)
+        if found is None:
+            if len(self._tee) >= TEE_CACHE_LIMIT:
+                self._tee.clear()  # hinted lifetimes can vary without bound
+            found = self._tee[key] = tee_times6(subnet.params, preferred)
+        return found
 
     # --- Solicit / Request -------------------------------------------------------------------
 
@@ -69,8 +108,10 @@ class Allocator6:
     def _client_leases(
         self, ex: Exchange, subnet: Subnet, lease_type: LeaseType, iaid: int
     ) -> list[Lease6]:
-        ids = [s.id for s in self.topology.network_order(subnet)]
         found = ex.leases.by_client(ex.duid, iaid, lease_type)
+        if not found:
+            return found
+        ids = [s.id for s in self.topology.network_order(subnet)]
         return [lease for sid in ids for lease in found if lease.subnet_id == sid]
 
     def _refresh(self, ex: Exchange, lease: Lease6) -> Granted:
@@ -79,17 +120,17 @@ class Allocator6:
             return Granted(lease, lease.preferred_lifetime, lease.valid_lifetime)
         subnet = ex.subnet
         assert subnet is not None
-        updated = replace(lease, cltt=ex.cltt, hostname="", fqdn_fwd=False, fqdn_rev=False)
-        if lease.state == LeaseState.EXPIRED_RECLAIMED:
-            updated = replace(updated, state=LeaseState.DEFAULT)
+        updated = evolve6(lease, cltt=ex.cltt, hostname="", fqdn_fwd=False, fqdn_rev=False)
+        if lease.state == _RECLAIMED:
+            updated = evolve6(updated, state=_DEFAULT)
             owner = self.topology_subnet(lease.subnet_id) or subnet
             if in_pool(owner, lease.lease_type, int(lease.address)):
                 count_assignment(ex, owner, updated)
         cached = reusable(subnet, lease, updated, lease.preferred_lifetime)
         if cached is not None:
-            ex.record(ChangeKind.UPDATE, lease, commit=False)
+            ex.record(_UPDATE, lease, commit=False)
             return Granted(lease, cached[0], cached[1], reused=True)
-        ex.record(ChangeKind.UPDATE, updated)
+        ex.record(_UPDATE, updated)
         return Granted(updated, updated.preferred_lifetime, updated.valid_lifetime)
 
     def topology_subnet(self, subnet_id: int) -> Subnet | None:
@@ -100,7 +141,7 @@ class Allocator6:
         return None
 
     def _allocate_new(self, ex: Exchange, lease_type: LeaseType, iaid: int, hint: Hint) -> IaResult:
-        granted = self._from_hint(ex, lease_type, iaid, hint)
+        granted = self._from_hint(ex, lease_type, iaid, hint) if hint.address else None
         if granted is None:
             granted = self._from_pools(ex, lease_type, iaid, hint)
         result = IaResult()
@@ -122,7 +163,7 @@ class Allocator6:
             if pool is None:
                 continue
             length = delegated_len(pool)
-            if lease_type == LeaseType.PD and hint.address & ((1 << (128 - length)) - 1):
+            if lease_type == _PD and hint.address & ((1 << (128 - length)) - 1):
                 continue  # not the start of a delegated prefix: never overlap two prefixes
             current = ex.lease_at(lease_type, hint.address)
             if current is None and not ex.claimed(lease_type, hint.address):
@@ -143,7 +184,7 @@ class Allocator6:
         for subnet in self.topology.network_order(start):
             if not client_supported(subnet, ex.classes):
                 continue
-            size = capacity(subnet, lease_type, ex.classes)
+            size = self._capacity_for(subnet, lease_type, ex.classes)
             if size == 0:
                 without_pools += 1
                 continue
@@ -172,17 +213,44 @@ class Allocator6:
         self._count_failure(ex, start, with_leases, without_pools, attempts)
         return None
 
+    def in_pool(self, subnet: Subnet, lease_type: LeaseType, address: int) -> bool:
+        """:func:`~pukeko.server.dhcp6.pools.in_pool` over pool spans kept per subnet and type."""
+        key = (subnet.id, lease_type)
+        spans = self._spans.get(key)
+        if spans is None:
+            spans = self._spans[key] = tuple(pool_span(p) for p in pools_for(subnet, lease_type))
+        for first, last in spans:  # noqa: SIM110 -- a loop beats any(genexpr) on 3.11
+            if first <= address <= last:
+                return True
+        return False
+
+    def _capacity_for(self, subnet: Subnet, lease_type: LeaseType, classes: frozenset[str]) -> int:
+        """:func:`capacity`, kept per subnet and type when no pool is guarded by a class."""
+        key = (subnet.id, lease_type)
+        size = self._capacity.get(key)
+        if size is not None:
+            return size
+        size = capacity(subnet, lease_type, classes)
+        if not any(pool.client_class for pool in pools_for(subnet, lease_type)):
+            self._capacity[key] = size
+        return size
+
     def _is_free(self, ex: Exchange, lease_type: LeaseType) -> Callable[[int, int], bool]:
+        pending = ex.pending
+        now = ex.now
+
         def is_free(address: int, prefix_len: int) -> bool:
-            if ex.claimed(lease_type, address):
+            if pending.get((lease_type, address)) is not None:  # ex.claimed
                 return False
             current = ex.lease_at(lease_type, address)
-            return current is None or current.expired(ex.now)
+            return current is None or current.expired(now)
 
         return is_free
 
     def _preferred_subnet(self, subnet: Subnet, lease_type: LeaseType) -> Subnet:
         """The sibling with the most recent allocation and the same client class."""
+        if subnet.id not in self.topology.siblings:
+            return subnet  # not in a shared network
         best = subnet
         best_tick = self.usage.get((subnet.id, int(lease_type)), 0)
         for sibling in self.topology.in_network(subnet):
@@ -202,16 +270,16 @@ class Allocator6:
         hint: Hint,
     ) -> Granted:
         lease = new_lease(ex, subnet, lease_type, iaid, address, length, hint)
-        ex.record(ChangeKind.ADD, lease, commit=not ex.fake)
+        ex.record(_ADD, lease, commit=not ex.fake)
         if not ex.fake:
-            count_assignment(ex, subnet, lease)
+            count_assignment(ex, subnet, lease, self.in_pool(subnet, lease_type, address))
         return Granted(lease, lease.preferred_lifetime, lease.valid_lifetime)
 
     def _take_over(
         self, ex: Exchange, subnet: Subnet, expired: Lease6, iaid: int, length: int, hint: Hint
     ) -> Granted:
         lease = reuse_expired(ex, subnet, expired, iaid, length, hint)
-        ex.record(ChangeKind.UPDATE, lease, commit=not ex.fake)
+        ex.record(_UPDATE, lease, commit=not ex.fake)
         if not ex.fake:
             count_assignment(ex, subnet, lease)
         return Granted(lease, lease.preferred_lifetime, lease.valid_lifetime)
@@ -252,7 +320,7 @@ class Allocator6:
     def renew(self, ex: Exchange, lease_type: LeaseType, iaid: int, hints: list[Hint]) -> IaResult:
         """Extend the IA's leases, or give it a new one (renewLeases6 / extendLease6)."""
         assert ex.subnet is not None
-        first = hints[0] if hints else Hint()
+        first = hints[0] if hints else NO_HINT
         existing = self._client_leases(ex, ex.subnet, lease_type, iaid)
         if not existing:
             return self._allocate_new(ex, lease_type, iaid, first)
@@ -271,10 +339,10 @@ class Allocator6:
             if sibling is not None:
                 ex.subnet = subnet = sibling
         if (
-            lease.lease_type != LeaseType.PD and IPv6Address(lease.address) not in subnet.prefix
+            lease.lease_type != _PD and IPv6Address(lease.address) not in subnet.prefix
         ) or not client_supported(subnet, ex.classes):
             # No longer appropriate for the link (RFC 8415 §18.3.4): delete, send lifetime 0.
-            ex.record(ChangeKind.DELETE, lease)
+            ex.record(_DELETE, lease)
             ex.stat(stats6.subnet_stat(subnet.id, stats6.ASSIGNED_NAS), -1)
             result.retired.append(lease)
             return
@@ -284,12 +352,12 @@ class Allocator6:
         preferred, valid = lifetimes(subnet, hint)
         hw = ex.hwaddr
         changed = preferred < lease.preferred_lifetime or valid < lease.valid_lifetime
-        updated = replace(
+        updated = evolve6(
             lease,
             preferred_lifetime=preferred,
             valid_lifetime=valid,
             cltt=ex.cltt,
-            state=LeaseState.DEFAULT,
+            state=_DEFAULT,
             hostname="",
             fqdn_fwd=False,
             fqdn_rev=False,
@@ -297,12 +365,12 @@ class Allocator6:
         if lease.hostname or lease.fqdn_fwd or lease.fqdn_rev:
             changed = True
         if hw is not None and (hw.address != lease.hwaddr or hw.htype != lease.hwtype):
-            updated = replace(updated, hwaddr=hw.address, hwtype=hw.htype, hwaddr_source=hw.source)
+            updated = evolve6(updated, hwaddr=hw.address, hwtype=hw.htype, hwaddr_source=hw.source)
             changed = True
         elif hw is None and lease.hwaddr:
-            updated = replace(updated, hwaddr=b"", hwaddr_source=0)
+            updated = evolve6(updated, hwaddr=b"", hwaddr_source=0)
             changed = True
-        if lease.state != LeaseState.DEFAULT:
+        if lease.state != _DEFAULT:
             changed = True
         if lease.expired(ex.now):
             reclaim_stats(ex, lease)
@@ -313,9 +381,9 @@ class Allocator6:
         if not changed and not info_changed:
             cached = reusable(subnet, lease, updated, lease.preferred_lifetime)
             if cached is not None:
-                ex.record(ChangeKind.UPDATE, lease, commit=False)
+                ex.record(_UPDATE, lease, commit=False)
                 return Granted(lease, cached[0], cached[1], reused=True)
-        ex.record(ChangeKind.UPDATE, updated)
+        ex.record(_UPDATE, updated)
         return Granted(updated, updated.preferred_lifetime, updated.valid_lifetime)
 
 

@@ -32,7 +32,7 @@ from pukeko.server.dhcp6.context import Exchange
 from pukeko.server.dhcp6.handlers import HANDLERS, Services
 from pukeko.server.dhcp6.ia import DiscardMessage
 from pukeko.server.dhcp6.identity import builtin_classes, client_hwaddr
-from pukeko.server.dhcp6.messages import MESSAGES, event, pkt_label
+from pukeko.server.dhcp6.messages import MESSAGES, PacketLabel, event, pkt_label
 from pukeko.server.dhcp6.options import (
     OPTION_ERP_LOCAL_DOMAIN_NAME,
     OptionLevel,
@@ -53,7 +53,7 @@ from pukeko.server.dhcp6.validate import (
 )
 from pukeko.server.outcome import LinkInfo, LogEvent, Outcome
 from pukeko.wire.buffer import FormError
-from pukeko.wire.ia6 import Status6, decode_ia, status_tlv
+from pukeko.wire.ia6 import Ia6, Status6, decode_ia, status_tlv
 from pukeko.wire.pkt6 import (
     OPTION_CLIENTID,
     OPTION_IA_NA,
@@ -210,22 +210,23 @@ class Dhcp6Engine:
     def process6(self, data: bytes, link: LinkInfo, now: float) -> Outcome:
         """Decide what to do about one received datagram."""
         run = _Run(self, link)
-        run.debug(
-            "DHCP6_BUFFER_RECEIVED",
-            link.source,
-            link.source_port,
-            link.destination,
-            547,
-            link.interface,
-        )
-        run.stat(stats6.PKT6_RECEIVED)
+        if run.tracing:
+            run.debug(
+                "DHCP6_BUFFER_RECEIVED",
+                link.source,
+                link.source_port,
+                link.destination,
+                547,
+                link.interface,
+            )
+        run.stats.append((stats6.PKT6_RECEIVED, 1))
         if not self.enabled:
             run.debug("DHCP6_PACKET_DROP_DHCP_DISABLED", pkt_label(None, 0))
             return run.dropped(count=False)
         try:
             message = decode6(data, strict=False)
             pkt, hops = _split(message)
-            _check_ias(pkt)
+            ias = _decode_ias(pkt)
         except FormError as exc:
             run.debug(
                 "DHCP6_PACKET_DROP_PARSE_FAIL",
@@ -236,7 +237,7 @@ class Dhcp6Engine:
             )
             run.stat(stats6.PKT6_PARSE_FAILED)
             return run.dropped()
-        return run.message(pkt, hops, now)
+        return run.message(pkt, hops, ias, now)
 
 
 def _split(message: Pkt6 | Relay6) -> tuple[Pkt6, list[Relay6]]:
@@ -251,23 +252,25 @@ def _split(message: Pkt6 | Relay6) -> tuple[Pkt6, list[Relay6]]:
     return message, hops
 
 
-def _check_ias(pkt: Pkt6) -> None:
+_IA_CODES = frozenset((OPTION_IA_NA, OPTION_IA_PD, OPTION_IA_TA))
+
+
+def _decode_ias(pkt: Pkt6) -> list[Ia6]:
     """Decode the IA options once so a malformed one is a parse failure, as in Kea."""
-    for code, value in pkt.options:
-        if code in (OPTION_IA_NA, OPTION_IA_PD, OPTION_IA_TA):
-            decode_ia(code, value)
+    return [decode_ia(code, value) for code, value in pkt.options if code in _IA_CODES]
 
 
 class _Run:
     """One pass through the pipeline: collects statistics and log events."""
 
-    __slots__ = ("engine", "link", "log", "stats")
+    __slots__ = ("engine", "link", "log", "stats", "tracing")
 
     def __init__(self, engine: Dhcp6Engine, link: LinkInfo) -> None:
         self.engine = engine
         self.link = link
         self.stats: list[tuple[str, int]] = []
         self.log: list[LogEvent] = []
+        self.tracing = engine.debuglevel >= 0  # any DEBUG event may be produced
 
     def stat(self, name: str, delta: int = 1) -> None:
         self.stats.append((name, delta))
@@ -282,11 +285,13 @@ class _Run:
             self.stat(stats6.PKT6_RECEIVE_DROP)
         return Outcome(stat_deltas=tuple(self.stats), log=tuple(self.log), dropped=True)
 
-    def message(self, pkt: Pkt6, hops: list[Relay6], now: float) -> Outcome:
-        engine, link = self.engine, self.link
-        self.stat(stats6.received_stat(pkt.msg_type))
-        client_id = pkt.get(OPTION_CLIENTID)
-        label = pkt_label(client_id, pkt.transaction_id)
+    def message(self, pkt: Pkt6, hops: list[Relay6], ias: list[Ia6], now: float) -> Outcome:
+        engine, link, tracing = self.engine, self.link, self.tracing
+        msg_type = pkt.msg_type
+        self.stats.append((stats6.received_stat(msg_type), 1))
+        first = dict(reversed(pkt.options))  # the first payload of each code
+        client_id = first.get(OPTION_CLIENTID)
+        label = PacketLabel(client_id, pkt.transaction_id)
         mismatch = server_id_mismatch(pkt, engine.server_duid)
         if mismatch is not None:
             self.debug(
@@ -297,36 +302,38 @@ class _Run:
             )
             return self.dropped()
         if unicast_forbidden(pkt, bool(hops), link.destination):
-            self.debug("DHCP6_PACKET_DROP_UNICAST", label, kea_msg_name(pkt.msg_type))
+            self.debug("DHCP6_PACKET_DROP_UNICAST", label, kea_msg_name(msg_type))
             return self.dropped()
         classes = builtin_classes(pkt)
-        self.debug(
-            "DHCP6_PACKET_RECEIVED",
-            label,
-            kea_msg_name(pkt.msg_type),
-            pkt.msg_type,
-            link.source,
-            link.destination,
-            link.interface,
-        )
-        if pkt.msg_type not in HANDLERS:
-            self.debug("DHCP6_UNKNOWN_MSG_RECEIVED", pkt.msg_type, link.interface)
+        if tracing:
+            self.debug(
+                "DHCP6_PACKET_RECEIVED",
+                label,
+                kea_msg_name(msg_type),
+                msg_type,
+                link.source,
+                link.destination,
+                link.interface,
+            )
+        if msg_type not in HANDLERS:
+            self.debug("DHCP6_UNKNOWN_MSG_RECEIVED", msg_type, link.interface)
             return self.dropped()
         problem = sanity_problem(pkt)
         if problem is not None:
             self.debug(
                 "DHCP6_REQUIRED_OPTIONS_CHECK_FAIL",
-                kea_msg_name(pkt.msg_type),
+                kea_msg_name(msg_type),
                 link.source,
                 problem,
             )
             return self.dropped()
         subnet = engine.plan.topology.select(hops, link.interface, link.source, frozenset(classes))
         classes.append("UNKNOWN")  # no host reservations yet: every client is unknown
-        if subnet is not None:
-            self.debug("DHCP6_SUBNET_SELECTED", label, subnet.id)
-        else:
-            self.debug("DHCP6_SUBNET_SELECTION_FAILED", label)
+        if tracing:
+            if subnet is not None:
+                self.debug("DHCP6_SUBNET_SELECTED", label, subnet.id)
+            else:
+                self.debug("DHCP6_SUBNET_SELECTION_FAILED", label)
         ex = Exchange(
             pkt=pkt,
             hops=hops,
@@ -339,6 +346,8 @@ class _Run:
             classes=frozenset(classes),
             hwaddr=client_hwaddr(client_id or b"", hops, link.source),
             debuglevel=engine.debuglevel,
+            ias=ias,
+            first=first,
         )
         return self._answer(ex)
 
@@ -378,26 +387,23 @@ class _Run:
         if ex.hops:
             data = wrap_reply(data, ex.hops)
         port = reply_port(ex.hops, link.source_port)
-        self.debug(
-            "DHCP6_PACKET_SEND",
-            ex.label,
-            kea_msg_name(msg_type),
-            msg_type,
-            link.destination or "*",
-            547,
-            link.source,
-            port,
-            link.interface,
-        )
+        if self.tracing:
+            self.debug(
+                "DHCP6_PACKET_SEND",
+                ex.label,
+                kea_msg_name(msg_type),
+                msg_type,
+                link.destination or "*",
+                547,
+                link.source,
+                port,
+                link.interface,
+            )
         self.stats.extend(stats6.sent_stats(msg_type))
         self._apply(ex)
+        # reply, destination, destination_port, lease_changes, stat_deltas, log
         return Outcome(
-            reply=data,
-            destination=link.source,
-            destination_port=port,
-            lease_changes=tuple(ex.changes),
-            stat_deltas=tuple(self.stats),
-            log=tuple(self.log),
+            data, link.source, port, tuple(ex.changes), tuple(self.stats), tuple(self.log)
         )
 
     def _apply(self, ex: Exchange) -> None:
@@ -410,12 +416,15 @@ class _Run:
 
     def _unicast_refused(self, ex: Exchange) -> bool:
         """RFC 8415 §18.4: a direct unicast message the server does not accept by unicast."""
+        if (
+            not self.engine.strict_unicast
+            or ex.hops
+            or ex.pkt.msg_type not in UNICAST_ALLOWED_TYPES
+        ):
+            return False
         destination = self.link.destination.split("%", 1)[0].lower()
         return (
-            self.engine.strict_unicast
-            and not ex.hops
-            and ex.pkt.msg_type in UNICAST_ALLOWED_TYPES
-            and bool(destination)
+            bool(destination)
             and not is_multicast(destination)
             and destination not in self.engine.plan.unicast_addresses
         )

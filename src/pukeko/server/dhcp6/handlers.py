@@ -28,17 +28,17 @@ from pukeko.server.dhcp6.options import (
     OptionSet,
     append_requested,
     append_vendor,
-    requested_codes,
 )
 from pukeko.server.dhcp6.release import SUMMARY_TEXT, decline_ia, release_ia
-from pukeko.wire.ia6 import Status6, decode_ia, status_tlv
+from pukeko.wire.ia6 import Ia6, Status6, decode_ia, status_tlv
 from pukeko.wire.pkt6 import (
     OPTION_CLIENTID,
     OPTION_IA_NA,
     OPTION_IA_PD,
-    OPTION_ORO,
     OPTION_RAPID_COMMIT,
     OPTION_SERVERID,
+    OPTION_VENDOR_CLASS,
+    OPTION_VENDOR_OPTS,
     MsgType6,
     tlv,
 )
@@ -57,52 +57,74 @@ class Services:
     decline_probation: int
 
 
+# Enum members bound once: attribute access on an Enum class is slow on Python 3.11.
+_ADVERTISE = MsgType6.ADVERTISE
+_REPLY = MsgType6.REPLY
+
+
 def _base(ex: Exchange, svc: Services) -> Tlvs:
     """Client-id echo (Kea copyClientOptions) and server-id (appendDefaultOptions)."""
     out: Tlvs = []
-    client_id = ex.pkt.get(OPTION_CLIENTID)
+    client_id = ex.option(OPTION_CLIENTID)
     if client_id is not None:
         out.append((OPTION_CLIENTID, tlv(OPTION_CLIENTID, client_id)))
     out.append((OPTION_SERVERID, svc.server_id_tlv))
     return out
 
 
-def _ias(ex: Exchange, codes: tuple[int, ...]) -> list:  # type: ignore[type-arg]
+def _ias(ex: Exchange, codes: tuple[int, ...]) -> list[Ia6]:
     """The IA options of ``codes`` in Kea's processing order (by code, then as received)."""
-    found = [(c, v) for c, v in ex.pkt.options if c in codes]
-    found.sort(key=lambda item: item[0])
-    return [decode_ia(c, v) for c, v in found]
+    if ex.ias is None:
+        found = [decode_ia(c, v) for c, v in ex.pkt.options if c in codes]
+    else:
+        found = [ia for ia in ex.ias if ia.code in codes]
+    if len(found) > 1:
+        found.sort(key=_ia_code)  # stable: IAs of one type stay in received order
+    return found
+
+
+def _ia_code(ia: Ia6) -> int:
+    return ia.code
 
 
 def _configured(ex: Exchange, svc: Services, out: Tlvs) -> None:
     """ORO-requested and always-send options, then vendor options (only with a subnet)."""
     options = svc.options_for(ex)
     present = {code for code, _ in out}
-    append_requested(present, options, requested_codes(ex.pkt.get(OPTION_ORO)), out)
-    if ex.subnet is not None:
+    append_requested(present, options, ex.requested(), out)
+    if ex.subnet is not None and _has_vendor(ex):
         append_vendor(ex.pkt.options, options, out)
 
 
+def _has_vendor(ex: Exchange) -> bool:
+    """True when the client sent a Vendor Class or Vendor-specific option (else no option 17)."""
+    return ex.option(OPTION_VENDOR_OPTS) is not None or ex.option(OPTION_VENDOR_CLASS) is not None
+
+
 def _pd_exclude_requested(ex: Exchange) -> bool:
-    return OPTION_PD_EXCLUDE in requested_codes(ex.pkt.get(OPTION_ORO))
+    return OPTION_PD_EXCLUDE in ex.requested()
 
 
 def solicit(ex: Exchange, svc: Services) -> tuple[int, Tlvs]:
     """Advertise, or Reply with rapid commit (RFC 8415 §18.3.1, RFC 8415 §21.14)."""
     out: Tlvs = []
-    msg_type = MsgType6.ADVERTISE
-    if ex.subnet is not None and ex.subnet.params.rapid_commit and ex.pkt.has(OPTION_RAPID_COMMIT):
+    msg_type = _ADVERTISE
+    if (
+        ex.subnet is not None
+        and ex.subnet.params.rapid_commit
+        and ex.option(OPTION_RAPID_COMMIT) is not None
+    ):
         ex.emit("DHCP6_RAPID_COMMIT", ex.label)
-        msg_type = MsgType6.REPLY
+        msg_type = _REPLY
         out.append((OPTION_RAPID_COMMIT, tlv(OPTION_RAPID_COMMIT, b"")))
-    ex.fake = msg_type == MsgType6.ADVERTISE
+    ex.fake = msg_type == _ADVERTISE
     return msg_type, _assigning(ex, svc, out)
 
 
 def request(ex: Exchange, svc: Services) -> tuple[int, Tlvs]:
     """Reply committing leases (RFC 8415 §18.3.2)."""
     ex.fake = False
-    return MsgType6.REPLY, _assigning(ex, svc, [])
+    return _REPLY, _assigning(ex, svc, [])
 
 
 def _assigning(ex: Exchange, svc: Services, out: Tlvs) -> Tlvs:
@@ -116,12 +138,12 @@ def _assigning(ex: Exchange, svc: Services, out: Tlvs) -> Tlvs:
 
 def renew(ex: Exchange, svc: Services) -> tuple[int, Tlvs]:
     """Reply extending leases (RFC 8415 §18.3.4)."""
-    return MsgType6.REPLY, _extending(ex, svc, rebind=False)
+    return _REPLY, _extending(ex, svc, rebind=False)
 
 
 def rebind(ex: Exchange, svc: Services) -> tuple[int, Tlvs]:
     """Reply extending leases (RFC 8415 §18.3.5)."""
-    return MsgType6.REPLY, _extending(ex, svc, rebind=True)
+    return _REPLY, _extending(ex, svc, rebind=True)
 
 
 def _extending(ex: Exchange, svc: Services, rebind: bool) -> Tlvs:
@@ -149,7 +171,7 @@ def confirm(ex: Exchange, svc: Services) -> tuple[int, Tlvs] | None:
             if ex.subnet is not None and address not in ex.subnet.prefix:
                 text = f"Address {address.compressed} is not on link."
                 out.append((13, status_tlv(Status6.NOT_ON_LINK, text)))
-                return MsgType6.REPLY, out
+                return _REPLY, out
             verified = True
     if not verified:
         return None  # RFC 8415 §18.3.3: no addresses to confirm
@@ -157,7 +179,7 @@ def confirm(ex: Exchange, svc: Services) -> tuple[int, Tlvs] | None:
         out.append((13, status_tlv(Status6.SUCCESS, "All addresses are on-link")))
     else:
         out.append((13, status_tlv(Status6.NOT_ON_LINK, "No subnet selected")))
-    return MsgType6.REPLY, out
+    return _REPLY, out
 
 
 def release(ex: Exchange, svc: Services) -> tuple[int, Tlvs]:
@@ -171,7 +193,7 @@ def release(ex: Exchange, svc: Services) -> tuple[int, Tlvs]:
         if status != Status6.SUCCESS:
             general = status
     out.append((13, status_tlv(general, SUMMARY_TEXT)))
-    return MsgType6.REPLY, out
+    return _REPLY, out
 
 
 def decline(ex: Exchange, svc: Services) -> tuple[int, Tlvs]:
@@ -180,14 +202,14 @@ def decline(ex: Exchange, svc: Services) -> tuple[int, Tlvs]:
     out = _base(ex, svc)
     for ia in _ias(ex, (OPTION_IA_NA,)):
         out.append((ia.code, decline_ia(ex, ia, svc.decline_probation)))
-    return MsgType6.REPLY, out
+    return _REPLY, out
 
 
 def information_request(ex: Exchange, svc: Services) -> tuple[int, Tlvs]:
     """Reply with configuration options only (RFC 8415 §18.3.6)."""
     out = _base(ex, svc)
     _configured(ex, svc, out)
-    return MsgType6.REPLY, out
+    return _REPLY, out
 
 
 Handler = Callable[[Exchange, Services], "tuple[int, Tlvs] | None"]

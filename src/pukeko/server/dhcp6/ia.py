@@ -20,15 +20,13 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Sequence
-from ipaddress import IPv6Address
 
-from pukeko.alloc.lifetimes import tee_times6
 from pukeko.config.model import PdPool, Subnet
 from pukeko.leases.model import Lease6, LeaseType
 from pukeko.server.dhcp6.allocate import Allocator6, IaResult
 from pukeko.server.dhcp6.context import Exchange
-from pukeko.server.dhcp6.leasing import Granted, Hint
-from pukeko.server.dhcp6.messages import lifetime_text
+from pukeko.server.dhcp6.leasing import NO_HINT, Granted, Hint
+from pukeko.server.dhcp6.messages import Address6Text, lifetime_text
 from pukeko.server.dhcp6.pools import find_pool, pd_exclude_tlv
 from pukeko.wire.ia6 import Ia6, Status6, ia_na_tlv, status_tlv
 from pukeko.wire.pkt6 import OPTION_IA_PD, OPTION_IAADDR, OPTION_IAPREFIX
@@ -39,13 +37,13 @@ _IAPREFIX = struct.Struct("!HHIIB16s")
 MAX_U32 = 0xFFFFFFFF
 
 
+# Enum members bound once: attribute access on an Enum class is slow on Python 3.11.
+_PD = LeaseType.PD
+_NA = LeaseType.NA
+
+
 class DiscardMessage(Exception):
     """Kea's DHCPv6DiscardMessageError: drop the whole message (RFC 8415 §18.3.5)."""
-
-
-def tee_times(subnet: Subnet, preferred: int) -> tuple[int, int]:
-    """(T1, T2) for an IA whose shortest preferred lifetime is ``preferred`` (setTeeTimes)."""
-    return tee_times6(subnet.params, preferred)
 
 
 def ia_tlv(code: int, iaid: int, t1: int, t2: int, subs: list[tuple[int, bytes]]) -> bytes:
@@ -75,6 +73,8 @@ def status_only(code: int, iaid: int, status: int, text: str) -> bytes:
 
 
 def _hints(ia: Ia6) -> list[Hint]:
+    if not ia.options:
+        return []
     if ia.code == OPTION_IA_PD:
         return [
             Hint(int.from_bytes(p.prefix, "big"), p.prefix_len, p.preferred, p.valid)
@@ -92,10 +92,10 @@ def assign_ia(ex: Exchange, alloc: Allocator6, ia: Ia6, pd_exclude: bool) -> byt
     """The IA_NA / IA_PD answer to one IA of a Solicit or Request (assignIA_NA/assignIA_PD)."""
     is_pd = ia.code == OPTION_IA_PD
     hints = _hints(ia)
-    hint = hints[0] if hints else Hint()
-    kind = "PD" if is_pd else "NA"
-    hint_text = _hint_text(hints)
-    ex.emit(f"DHCP6_PROCESS_IA_{kind}_REQUEST", ex.label, ia.iaid, hint_text)
+    hint = hints[0] if hints else NO_HINT
+    if ex.debuglevel >= 0:
+        message_id = "DHCP6_PROCESS_IA_PD_REQUEST" if is_pd else "DHCP6_PROCESS_IA_NA_REQUEST"
+        ex.emit(message_id, ex.label, ia.iaid, _hint_text(hints))
     if ex.subnet is None:
         if is_pd:
             return status_only(
@@ -107,7 +107,7 @@ def assign_ia(ex: Exchange, alloc: Allocator6, ia: Ia6, pd_exclude: bool) -> byt
             Status6.NO_ADDRS_AVAIL,
             "Server could not select subnet for this client",
         )
-    lease_type = LeaseType.PD if is_pd else LeaseType.NA
+    lease_type = _PD if is_pd else _NA
     result = alloc.assign(ex, lease_type, ia.iaid, hint)
     _note_allocated(ex, result)
     if not result.granted:
@@ -121,8 +121,8 @@ def assign_ia(ex: Exchange, alloc: Allocator6, ia: Ia6, pd_exclude: bool) -> byt
             ia.code, ia.iaid, Status6.NO_ADDRS_AVAIL, "Sorry, no address could be allocated."
         )
     if is_pd:
-        return _assigned_pd(ex, ia.iaid, result.granted, pd_exclude)
-    return _assigned_na(ex, ia.iaid, result.granted[0])
+        return _assigned_pd(ex, alloc, ia.iaid, result.granted, pd_exclude)
+    return _assigned_na(ex, alloc, ia.iaid, result.granted[0])
 
 
 def _note_allocated(ex: Exchange, result: IaResult) -> None:
@@ -131,13 +131,13 @@ def _note_allocated(ex: Exchange, result: IaResult) -> None:
         ex.allocated.append((item.lease.address.packed, item.lease.prefix_len))
 
 
-def _hint_text(hints: list[Hint]) -> str:
-    return IPv6Address(hints[0].address).compressed if hints else "(no hint)"
+def _hint_text(hints: list[Hint]) -> Address6Text | str:
+    return Address6Text(hints[0].address) if hints else "(no hint)"
 
 
-def _assigned_na(ex: Exchange, iaid: int, granted: Granted) -> bytes:
+def _assigned_na(ex: Exchange, alloc: Allocator6, iaid: int, granted: Granted) -> bytes:
     lease = granted.lease
-    address = lease.address.compressed
+    address = Address6Text(int(lease.address))
     if ex.fake:
         ex.emit("DHCP6_LEASE_ADVERT", ex.label, address, iaid)
     elif granted.reused:
@@ -145,18 +145,20 @@ def _assigned_na(ex: Exchange, iaid: int, granted: Granted) -> bytes:
     else:
         ex.emit("DHCP6_LEASE_ALLOC", ex.label, address, iaid, lifetime_text(granted.valid))
     assert ex.subnet is not None
-    t1, t2 = tee_times(ex.subnet, granted.preferred)
+    t1, t2 = alloc.tee_times(ex.subnet, granted.preferred)
     return ia_na_tlv(iaid, t1, t2, lease.address.packed, granted.preferred, granted.valid)
 
 
-def _assigned_pd(ex: Exchange, iaid: int, granted: list[Granted], pd_exclude: bool) -> bytes:
+def _assigned_pd(
+    ex: Exchange, alloc: Allocator6, iaid: int, granted: list[Granted], pd_exclude: bool
+) -> bytes:
     subnet = ex.subnet
     assert subnet is not None
     shortest = granted[0].preferred
     subs: list[tuple[int, bytes]] = []
     for item in granted:
         lease = item.lease
-        prefix = lease.address.compressed
+        prefix = Address6Text(int(lease.address))
         if ex.fake:
             ex.emit("DHCP6_PD_LEASE_ADVERT", ex.label, prefix, lease.prefix_len, iaid)
         elif item.reused:
@@ -183,12 +185,12 @@ def _assigned_pd(ex: Exchange, iaid: int, granted: list[Granted], pd_exclude: bo
         subs.append(
             iaprefix(lease.address.packed, lease.prefix_len, item.preferred, item.valid, exclude)
         )
-    t1, t2 = tee_times(subnet, shortest)
+    t1, t2 = alloc.tee_times(subnet, shortest)
     return ia_tlv(OPTION_IA_PD, iaid, t1, t2, subs)
 
 
 def _exclude_for(subnet: Subnet, lease: Lease6) -> bytes | None:
-    pool = find_pool(subnet, LeaseType.PD, int(lease.address))
+    pool = find_pool(subnet, _PD, int(lease.address))
     return pd_exclude_tlv(pool) if isinstance(pool, PdPool) else None
 
 
@@ -214,7 +216,7 @@ def extend_ia(ex: Exchange, alloc: Allocator6, ia: Ia6, rebind: bool, pd_exclude
             ia.code, ia.iaid, Status6.NO_BINDING, "Sorry, no known PD leases for this duid/iaid."
         )
     hints = _hints(ia)
-    lease_type = LeaseType.PD if is_pd else LeaseType.NA
+    lease_type = _PD if is_pd else _NA
     result = alloc.renew(ex, lease_type, ia.iaid, hints)
     _note_allocated(ex, result)
     subs = _extended_subs(ex, ia, result, hints, pd_exclude)
@@ -223,7 +225,7 @@ def extend_ia(ex: Exchange, alloc: Allocator6, ia: Ia6, rebind: bool, pd_exclude
         for item in result.granted:
             if 0 < item.preferred < shortest:
                 shortest = item.preferred
-        t1, t2 = tee_times(ex.subnet, shortest)
+        t1, t2 = alloc.tee_times(ex.subnet, shortest)
         return ia_tlv(ia.code, ia.iaid, t1, t2, subs)
     if is_pd:
         subs.append(
@@ -254,7 +256,7 @@ def _extended_subs(
     subs: list[tuple[int, bytes]] = []
     for item in result.granted:
         lease = item.lease
-        text = lease.address.compressed
+        text = Address6Text(int(lease.address))
         if item.reused:
             if is_pd:
                 ex.emit(
@@ -289,7 +291,7 @@ def _extended_subs(
 def _lease_sub(
     ex: Exchange, lease: Lease6, preferred: int, valid: int, pd_exclude: bool
 ) -> tuple[int, bytes]:
-    if lease.lease_type == LeaseType.PD:
+    if lease.lease_type == _PD:
         exclude = None
         if pd_exclude and ex.subnet is not None:
             exclude = _exclude_for(ex.subnet, lease)

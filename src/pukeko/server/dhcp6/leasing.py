@@ -15,20 +15,27 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
 from ipaddress import IPv6Address
+from typing import NamedTuple
 
 from pukeko.alloc.lifetimes import lifetimes6
 from pukeko.config.model import Subnet
 from pukeko.leases.model import INFINITE_LIFETIME, Lease6, LeaseState, LeaseType
 from pukeko.server.dhcp6 import stats6
 from pukeko.server.dhcp6.context import Exchange
+from pukeko.server.dhcp6.lease_rows import evolve6, new_lease6
 from pukeko.server.dhcp6.pools import in_pool
 from pukeko.wire.pkt6 import Relay6, encode_options
 
+# Enum members bound once: attribute access on an Enum class is slow on Python 3.11.
+_PD = LeaseType.PD
+_NA = LeaseType.NA
+_RECLAIMED = LeaseState.EXPIRED_RECLAIMED
+_DECLINED = LeaseState.DECLINED
+_DEFAULT = LeaseState.DEFAULT
 
-@dataclass(frozen=True, slots=True)
-class Hint:
+
+class Hint(NamedTuple):
     """What the client asked for in one IA: an address/prefix and lifetimes (0 = no wish)."""
 
     address: int = 0
@@ -40,8 +47,7 @@ class Hint:
 NO_HINT = Hint()
 
 
-@dataclass(frozen=True, slots=True)
-class Granted:
+class Granted(NamedTuple):
     """A lease for the reply, with the lifetimes to send (cached leases send what is left)."""
 
     lease: Lease6
@@ -52,7 +58,12 @@ class Granted:
 
 def lifetimes(subnet: Subnet, hint: Hint) -> tuple[int, int]:
     """(preferred, valid) for a new or extended lease (getLifetimes6, hints clamped)."""
-    return lifetimes6(subnet.params, hint.preferred, hint.valid)
+    params = subnet.params
+    if not hint.preferred and not hint.valid:  # no wish: the configured defaults
+        return (
+            params.preferred_lifetime or params.valid_lifetime
+        ).default, params.valid_lifetime.default
+    return lifetimes6(params, hint.preferred, hint.valid)
 
 
 def new_lease(
@@ -67,43 +78,50 @@ def new_lease(
     """A fresh lease row for the client (createLease6)."""
     preferred, valid = lifetimes(subnet, hint)
     hw = ex.hwaddr
-    lease = Lease6(
-        address=IPv6Address(address),
-        lease_type=lease_type,
-        prefix_len=128 if lease_type != LeaseType.PD else prefix_len,
-        duid=ex.duid,
-        iaid=iaid,
-        subnet_id=subnet.id,
-        valid_lifetime=valid,
-        preferred_lifetime=preferred,
-        cltt=ex.cltt,
-        hwaddr=hw.address if hw else b"",
-        hwtype=hw.htype if hw else 1,
-        hwaddr_source=hw.source if hw else 0,
+    lease = new_lease6(
+        IPv6Address(address),
+        lease_type,
+        128 if lease_type != _PD else prefix_len,
+        ex.duid,
+        iaid,
+        subnet.id,
+        valid,
+        preferred,
+        int(ex.now),  # ex.cltt
+        hw.address if hw else b"",
+        hw.htype if hw else 1,
+        hw.source if hw else 0,
     )
     if not ex.fake:
         lease = with_extended_info(ex, subnet, lease)[0]
     return lease
 
 
-def count_assignment(ex: Exchange, subnet: Subnet, lease: Lease6) -> None:
-    """Kea's assigned/cumulative statistics when a lease inside a pool is committed."""
-    if in_pool(subnet, lease.lease_type, int(lease.address)):
-        for name, delta in stats6.assignment_deltas(subnet.id, lease.lease_type == LeaseType.PD):
+def count_assignment(
+    ex: Exchange, subnet: Subnet, lease: Lease6, inside: bool | None = None
+) -> None:
+    """Kea's assigned/cumulative statistics when a lease inside a pool is committed.
+
+    ``inside`` is whether the lease lies in one of the subnet's pools, when already known.
+    """
+    if inside is None:
+        inside = in_pool(subnet, lease.lease_type, int(lease.address))
+    if inside:
+        for name, delta in stats6.assignment_deltas(subnet.id, lease.lease_type == _PD):
             ex.stat(name, delta)
 
 
 def reclaim_stats(ex: Exchange, lease: Lease6) -> None:
     """Statistics of reclaiming an expired lease before reuse (reclaimExpiredLease)."""
-    if lease.state == LeaseState.EXPIRED_RECLAIMED:
+    if lease.state == _RECLAIMED:
         return
-    if lease.state == LeaseState.DECLINED:
+    if lease.state == _DECLINED:
         ex.stat(stats6.subnet_stat(lease.subnet_id, stats6.DECLINED_ADDRESSES), -1)
         ex.stat(stats6.DECLINED_ADDRESSES, -1)
         ex.stat(stats6.RECLAIMED_DECLINED_ADDRESSES)
         ex.stat(stats6.subnet_stat(lease.subnet_id, stats6.RECLAIMED_DECLINED_ADDRESSES))
-    if lease.lease_type in (LeaseType.NA, LeaseType.PD):
-        name = stats6.assigned_stat(lease.lease_type == LeaseType.PD)
+    if lease.lease_type in (_NA, _PD):
+        name = stats6.assigned_stat(lease.lease_type == _PD)
         ex.stat(stats6.subnet_stat(lease.subnet_id, name), -1)
     ex.stat(stats6.RECLAIMED_LEASES)
     ex.stat(stats6.subnet_stat(lease.subnet_id, stats6.RECLAIMED_LEASES))
@@ -117,7 +135,7 @@ def reuse_expired(
         reclaim_stats(ex, expired)
     preferred, valid = lifetimes(subnet, hint)
     hw = ex.hwaddr
-    lease = replace(
+    lease = evolve6(
         expired,
         iaid=iaid,
         duid=ex.duid,
@@ -128,8 +146,8 @@ def reuse_expired(
         hostname="",
         fqdn_fwd=False,
         fqdn_rev=False,
-        prefix_len=prefix_len if expired.lease_type == LeaseType.PD else 128,
-        state=LeaseState.DEFAULT,
+        prefix_len=prefix_len if expired.lease_type == _PD else 128,
+        state=_DEFAULT,
         hwaddr=hw.address if hw else b"",
         hwtype=hw.htype if hw else 1,
         hwaddr_source=hw.source if hw else 0,
@@ -143,7 +161,7 @@ def reusable(
     subnet: Subnet, old: Lease6, new: Lease6, current_preferred: int
 ) -> tuple[int, int] | None:
     """Remaining (preferred, valid) if the lease may be served from cache (setLeaseReusable)."""
-    if new.state != LeaseState.DEFAULT or new.cltt < old.cltt:
+    if new.state != _DEFAULT or new.cltt < old.cltt:
         return None
     age = new.cltt - old.cltt
     if age >= old.valid_lifetime:
@@ -204,7 +222,7 @@ def with_extended_info(ex: Exchange, subnet: Subnet, lease: Lease6) -> tuple[Lea
     if context.get("ISC") == extended:
         return lease, False
     context["ISC"] = extended
-    return replace(lease, user_context=kea_json(context)), True
+    return evolve6(lease, user_context=kea_json(context)), True
 
 
 def kea_json(value: object) -> str:

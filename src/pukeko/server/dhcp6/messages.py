@@ -9,9 +9,8 @@ handling, 40 basic trace, 45 basic data, 50 detail, 55 detail data).
 
 from __future__ import annotations
 
-import re
-
-from pukeko.server.outcome import LogEvent
+from pukeko.server.outcome import LogEvent, render_template
+from pukeko.wire.pkt6 import int6_text
 
 # message id: (severity, debuglevel, template)
 MESSAGES: dict[str, tuple[str, int, str]] = {
@@ -224,29 +223,51 @@ MESSAGES: dict[str, tuple[str, int, str]] = {
     ),
 }
 
-_PLACEHOLDER = re.compile(r"%(\d+)")
-
 
 def render(template: str, args: tuple[object, ...]) -> str:
     """Substitute ``%1``..``%n`` with ``args`` (a missing argument stays as written)."""
-
-    def swap(match: re.Match[str]) -> str:
-        index = int(match.group(1)) - 1
-        return str(args[index]) if 0 <= index < len(args) else match.group(0)
-
-    return _PLACEHOLDER.sub(swap, template)
+    return render_template(template, args)
 
 
 def event(message_id: str, *args: object) -> LogEvent:
-    """A log event for ``message_id`` with its Kea severity, debug level and rendered text."""
+    """A log event for ``message_id`` with its Kea severity and debug level; text on demand.
+
+    The arguments are kept and rendered with ``str()`` only when the text is read, so they must
+    not change afterwards (strings, numbers, addresses, :class:`Address6Text`).
+    """
     severity, level, template = MESSAGES[message_id]
-    return LogEvent(severity, message_id, render(template, args), level)
+    return LogEvent.deferred(severity, message_id, template, args, level)
+
+
+class Address6Text:
+    """An IPv6 address (as an integer) that becomes its RFC 5952 text only when logged."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+    def __str__(self) -> str:
+        return int6_text(self.value)
 
 
 def pkt_label(duid: bytes | None, transaction_id: int) -> str:
     """Kea's packet label: ``duid=[00:01:...], tid=0x1a2b`` (Pkt6::makeLabel)."""
     duid_text = duid.hex(":") if duid else "no info"
     return f"duid=[{duid_text}], tid=0x{transaction_id:x}"
+
+
+class PacketLabel:
+    """Kea's packet label (:func:`pkt_label`), made into text only when a log line needs it."""
+
+    __slots__ = ("duid", "transaction_id")
+
+    def __init__(self, duid: bytes | None, transaction_id: int) -> None:
+        self.duid = duid
+        self.transaction_id = transaction_id
+
+    def __str__(self) -> str:
+        return pkt_label(self.duid, self.transaction_id)
 
 
 def lifetime_text(lifetime: int) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from pukeko.config.model import OptionData
 from pukeko.wire.buffer import FormError
@@ -35,6 +36,7 @@ DOCSIS3_V6_ORO = 1  # sub-option 1 of vendor 4491: the DOCSIS option request
 OPTION_RSOO = 66  # RFC 6422 Relay-Supplied Options option
 OPTION_ERP_LOCAL_DOMAIN_NAME = 65  # RSOO-enabled by default in Kea (CfgRSOO)
 _U32 = struct.Struct("!I")
+_code = itemgetter(0)  # sort key of (code, TLV) pairs
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,5 +237,5 @@ def append_rsoo(
 
 def sorted_tlvs(tlvs: list[tuple[int, bytes]]) -> bytes:
     """Concatenate (code, TLV) pairs in option-code order, stable within a code (Kea pack)."""
-    tlvs.sort(key=lambda item: item[0])
-    return b"".join(value for _, value in tlvs)
+    tlvs.sort(key=_code)
+    return b"".join([value for _, value in tlvs])

@@ -23,6 +23,10 @@ OPTION_PD_EXCLUDE = 67  # RFC 6603
 ConfigPool = Pool | PdPool
 
 
+# Enum members bound once: attribute access on an Enum class is slow on Python 3.11.
+_PD = LeaseType.PD
+
+
 class Allocation(Protocol):
     """What the engine asks of the allocator for one subnet and lease type."""
 
@@ -50,7 +54,7 @@ def pool_span(pool: ConfigPool) -> tuple[int, int]:
 
 def pools_for(subnet: Subnet, lease_type: LeaseType) -> tuple[ConfigPool, ...]:
     """The subnet's address pools (NA/TA) or prefix pools (PD)."""
-    return subnet.pd_pools if lease_type == LeaseType.PD else subnet.pools
+    return subnet.pd_pools if lease_type == _PD else subnet.pools
 
 
 def pool_supported(pool: ConfigPool, classes: frozenset[str]) -> bool:

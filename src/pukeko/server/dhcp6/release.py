@@ -8,12 +8,11 @@ is counted in ``declined-addresses`` (``assigned-nas`` stays, ARM "Decline").
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from pukeko.leases.model import ChangeKind, Lease6, LeaseState, LeaseType
 from pukeko.server.dhcp6 import stats6
 from pukeko.server.dhcp6.context import Exchange
 from pukeko.server.dhcp6.ia import ia_tlv
+from pukeko.server.dhcp6.lease_rows import evolve6
 from pukeko.wire.ia6 import Ia6, Status6, status_tlv
 from pukeko.wire.pkt6 import OPTION_IA_PD
 
@@ -72,7 +71,7 @@ def _status(ia: Ia6, code: int, text: str) -> tuple[bytes, int]:
 
 def declined(lease: Lease6, probation: int, cltt: int) -> Lease6:
     """The lease after a Decline (Kea Lease6::decline)."""
-    return replace(
+    return evolve6(
         lease,
         hwaddr=b"",
         duid=EMPTY_DUID,

@@ -8,6 +8,8 @@ statistics.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pukeko.wire.pkt6 import MsgType6
 
 PKT6_RECEIVED = "pkt6-received"
@@ -112,6 +114,7 @@ SUBNET_STATISTICS: tuple[str, ...] = (
 )
 
 
+@lru_cache(maxsize=4096)
 def subnet_stat(subnet_id: int, name: str) -> str:
     """Kea's per-subnet statistic name (StatsMgr::generateName): ``subnet[1].assigned-nas``."""
     return f"subnet[{subnet_id}].{name}"
@@ -140,6 +143,7 @@ def cumulative_stat(is_pd: bool) -> str:
     return CUMULATIVE_ASSIGNED_PDS if is_pd else CUMULATIVE_ASSIGNED_NAS
 
 
+@lru_cache(maxsize=4096)
 def assignment_deltas(subnet_id: int, is_pd: bool) -> tuple[tuple[str, int], ...]:
     """What Kea adds when it assigns a lease inside a pool of the subnet (createLease6)."""
     return (

@@ -59,6 +59,11 @@ UNICAST_ALLOWED_TYPES = frozenset(
 )
 
 
+# Enum members bound once: attribute access on an Enum class is slow on Python 3.11.
+_MANDATORY = Need.MANDATORY
+_OPTIONAL = Need.OPTIONAL
+
+
 def server_id_mismatch(pkt: Pkt6, server_duid: bytes) -> bytes | None:
     """The received Server ID when it is present and is not ours, else None (testServerID)."""
     received = pkt.get(OPTION_SERVERID)
@@ -85,17 +90,23 @@ def sanity_problem(pkt: Pkt6) -> str | None:
     need = REQUIREMENTS.get(pkt.msg_type)
     if need is None:
         return None
+    client_ids: list[bytes] = []
+    server_ids: list[bytes] = []
+    for code, value in pkt.options:  # one pass for both identifiers
+        if code == OPTION_CLIENTID:
+            client_ids.append(value)
+        elif code == OPTION_SERVERID:
+            server_ids.append(value)
     name = kea_msg_name(pkt.msg_type)
-    client_ids = pkt.get_all(OPTION_CLIENTID)
     problem = _check(client_ids, need[0], "client-id", name)
     if problem is None:
-        problem = _check(pkt.get_all(OPTION_SERVERID), need[1], "server-id", name)
+        problem = _check(server_ids, need[1], "server-id", name)
     return problem
 
 
 def _check(found: list[bytes], need: Need, what: str, name: str) -> str | None:
     count = len(found)
-    if need is Need.MANDATORY:
+    if need is _MANDATORY:
         if count != 1:
             if what == "client-id":
                 return f"Exactly 1 client-id option expected in {name}, but {count} received"
@@ -104,7 +115,7 @@ def _check(found: list[bytes], need: Need, what: str, name: str) -> str | None:
                 f" exactly 1 expected in message {name}"
             )
         return _duid_problem(found[0], what)
-    if need is Need.OPTIONAL:
+    if need is _OPTIONAL:
         if count > 1:
             return f"Too many ({count}) {what} options received in {name}"
         return _duid_problem(found[0], what) if found else None
