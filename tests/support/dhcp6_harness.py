@@ -6,14 +6,14 @@ the returned lease changes to the lease index, as the runtime does after persist
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from ipaddress import IPv6Address
 
 from tests.support.dhcp6_client import Reply, read_reply
 
 from pukeko.config.load import load_config
-from pukeko.leases.model import ChangeKind, Lease6, LeaseChange, LeaseType
+from pukeko.leases.index import LeaseIndex6
+from pukeko.leases.model import Lease6, LeaseChange
 from pukeko.server.dhcp6.alloc_adapter import allocation_for
 from pukeko.server.dhcp6.engine import Dhcp6Engine
 from pukeko.server.outcome import LinkInfo, Outcome
@@ -23,60 +23,24 @@ CLIENT_LL = "fe80::211:22ff:fe33:4455"
 T0 = 1_700_000_000.0
 
 
-class MemoryLeases:
-    """A dict-backed LeaseView6 for tests (the real index is ``pukeko.leases.index``)."""
+class MemoryLeases(LeaseIndex6):
+    """The real lease index (``pukeko.leases.index``) fed as the runtime feeds it."""
 
-    def __init__(self) -> None:
-        self.rows: dict[tuple[int, int], Lease6] = {}
-        self.clients: dict[tuple[bytes, int, int], dict[int, Lease6]] = {}
+    @property
+    def rows(self) -> dict[tuple[int, int], Lease6]:
+        """Every lease keyed by (type, address as an int)."""
+        return {(int(lease.lease_type), int(lease.address)): lease for lease in self}
 
-    def get(self, lease_type: LeaseType, address: IPv6Address) -> Lease6 | None:
-        return self.rows.get((int(lease_type), int(address)))
-
-    def by_client(self, duid: bytes, iaid: int, lease_type: LeaseType) -> list[Lease6]:
-        return list(self.clients.get((duid, iaid, int(lease_type)), {}).values())
-
-    def by_duid(self, duid: bytes) -> list[Lease6]:
-        return [lease for lease in self.rows.values() if lease.duid == duid]
-
-    def by_subnet(self, subnet_id: int) -> Iterator[Lease6]:
-        found = [lease for lease in self.rows.values() if lease.subnet_id == subnet_id]
-        return iter(sorted(found, key=lambda lease: int(lease.address)))
-
-    def expired(self, now: float, limit: int) -> list[Lease6]:
-        return [lease for lease in self.rows.values() if lease.expired(now)][:limit]
-
-    def count(self, subnet_id: int, lease_type: LeaseType, state: int | None = None) -> int:
-        return sum(
-            1
-            for lease in self.rows.values()
-            if lease.subnet_id == subnet_id
-            and lease.lease_type == lease_type
-            and (state is None or lease.state == state)
-        )
-
-    def apply(self, changes: Iterable[LeaseChange]) -> None:
-        for change in changes:
-            lease = change.lease
-            assert isinstance(lease, Lease6)
-            if change.kind == ChangeKind.DELETE:
-                self._remove(lease)
-            else:
-                self.add(lease)
-
-    def _remove(self, lease: Lease6) -> None:
-        old = self.rows.pop((int(lease.lease_type), int(lease.address)), None)
-        if old is not None:
-            self.clients.get((old.duid, old.iaid, int(old.lease_type)), {}).pop(
-                int(old.address), None
-            )
+    def apply(self, changes: Sequence[LeaseChange]) -> None:
+        """Reserve a batch of changes and release it at once (written and durable)."""
+        self.release(self.reserve(changes))
 
     def add(self, lease: Lease6) -> None:
         """Insert or replace a lease."""
-        self._remove(lease)
-        self.rows[(int(lease.lease_type), int(lease.address))] = lease
-        key = (lease.duid, lease.iaid, int(lease.lease_type))
-        self.clients.setdefault(key, {})[int(lease.address)] = lease
+        if self.at(lease.address) is None:
+            super().add(lease)
+        else:
+            self.update(lease)
 
 
 @dataclass

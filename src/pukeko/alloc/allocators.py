@@ -218,7 +218,7 @@ class IterativeAllocator:
             return None
         found = hint_pick(state, pools, hint, is_free) if hint else None
         if found is None:
-            index, offset = self._start(state, pools)
+            index, offset = self.start(state, pools)
             found = walk(state, pools, index, offset, is_free) or sweep(state, pools, is_free)
             if found is not None:
                 self._remember(state, found)
@@ -228,12 +228,13 @@ class IterativeAllocator:
     def _subnet_key(ref: PoolRef) -> tuple[str, int, str]:
         return ("iterative", ref.subnet_id, ref.kind)
 
-    def _start(self, state: AllocationState, pools: Sequence[PoolRef]) -> tuple[int, int]:
+    def start(self, state: AllocationState, pools: Sequence[PoolRef]) -> tuple[int, int]:
+        """(pool index, offset) where the search for the next resource begins."""
         # Kea: the pool holding the subnet's last allocated address, else the first allowed
         # pool; in it, the position after that pool's own last allocated address.
-        last = state.cursors.get(self._subnet_key(pools[0]))
         index = 0
-        if last is not None and len(pools) > 1:
+        last = state.cursors.get(self._subnet_key(pools[0])) if len(pools) > 1 else None
+        if last is not None:
             for i, ref in enumerate(pools):
                 if ref.range.contains(last):
                     index = i

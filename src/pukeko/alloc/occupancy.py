@@ -136,8 +136,18 @@ class Occupancy:
             before = bits[off]
             bits[off] = before | flag
         else:
-            before = self.offset_flags(off)
-            (self._leased if flag == LEASED else self._reserved).add(off)
+            taken, other = (
+                (self._leased, self._reserved) if flag == LEASED else (self._reserved, self._leased)
+            )
+            if off in taken:
+                return  # already set: nothing changes
+            taken.add(off)
+            # _count(before, before | flag), worked out: the offset gains exactly ``flag``.
+            if flag == LEASED:
+                self.used += 1
+            if off not in other:
+                self._blocked += 1
+            return
         self._count(before, before | flag)
 
     def clear_offset(self, off: int, flag: int) -> None:
@@ -192,7 +202,8 @@ class Occupancy:
 
     def next_free_in(self, lo: int, hi: int) -> int | None:
         """The first available offset in ``[lo, hi)`` (no wrapping), or None."""
-        hi = min(hi, self.capacity)
+        if hi > self.capacity:
+            hi = self.capacity
         if lo >= hi:
             return None
         bits = self.bits
@@ -202,6 +213,8 @@ class Occupancy:
             found = bits.find(0, lo, hi)
             return found if found >= 0 else None
         taken_l, taken_r = self._leased, self._reserved
+        if lo not in taken_l and lo not in taken_r:
+            return lo  # the usual answer in a large, sparsely used pool
         off = lo
         # At most len(taken) consecutive offsets can be taken, so this loop is bounded.
         for _ in range(len(taken_l) + len(taken_r) + 1):
@@ -423,7 +436,8 @@ class AllocationState:
         """Follow lease changes: reclaimed or deleted leases free, others hold their resource."""
         for change in changes:
             lease = change.lease
-            self._mark(lease, change.kind != _DELETE and holds_resource(lease))
+            # holds_resource(lease), inline: this runs for every lease the engine writes.
+            self._mark(lease, change.kind != _DELETE and lease.state != _RECLAIMED)
 
     def _mark(self, lease: Lease, used: bool) -> None:
         addr = int(lease.address)

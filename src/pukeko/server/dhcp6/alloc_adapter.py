@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
-from pukeko.alloc.allocators import Allocator, client_key, make_allocator
+from pukeko.alloc.allocators import Allocator, IterativeAllocator, client_key, make_allocator
+from pukeko.alloc.fastpath import next_iterative
 from pukeko.alloc.occupancy import AllocationState
 from pukeko.alloc.pools import KIND_OF_TYPE, PoolRef
 from pukeko.config.model import Config, Subnet
@@ -21,6 +23,15 @@ _PD = LeaseType.PD
 _TA = LeaseType.TA
 
 
+class Route(NamedTuple):
+    """How one subnet's pools of one kind are searched (worked out once per configuration)."""
+
+    pools: tuple[PoolRef, ...]
+    guarded: bool  # a pool has a ``client-class``: filter per client
+    strategy: Allocator
+    fast: bool  # iterative, no guard: :func:`~pukeko.alloc.fastpath.next_iterative`
+
+
 class StateAllocation:
     """Picks free resources from an :class:`AllocationState` with one allocator per kind."""
 
@@ -28,8 +39,7 @@ class StateAllocation:
         self.state = state
         self.addresses = addresses
         self.prefixes = prefixes
-        # (subnet id, kind) -> the subnet's pools of that kind, and whether a class guards one
-        self._pools: dict[tuple[int, str], tuple[tuple[PoolRef, ...], bool]] = {}
+        self._routes: dict[tuple[int, LeaseType], Route] = {}
 
     def pick(
         self,
@@ -37,35 +47,50 @@ class StateAllocation:
         lease_type: LeaseType,
         hint: int,
         classes: frozenset[str],
-        is_free: Callable[[int, int], bool],
+        is_free: Callable[[int], bool],
         duid: bytes = b"",
         iaid: int = 0,
     ) -> tuple[int, int] | None:
         """A free (address, prefix length) of the subnet's pools the client may use."""
-        kind = "na" if lease_type == _TA else KIND_OF_TYPE[lease_type]
-        refs, guarded = self._pools_of(subnet.id, kind)
-        if guarded:
-            refs = tuple(ref for ref in refs if ref.supports(classes))
-        if not refs:
-            return None
-        strategy = self.prefixes if lease_type == _PD else self.addresses
-        # Only the hash strategy reads the client key; the others are spared building it.
-        key = client_key(duid, iaid) if strategy.name == "hash" else b""
-        found = strategy.pick_in_pools(
-            self.state, refs, None, lambda address: is_free(address, 0), client_key=key
-        )
+        route = self._routes.get((subnet.id, lease_type))
+        if route is None:
+            route = self._route(subnet.id, lease_type)
+        if route.fast:
+            found = next_iterative(self.state, route.pools, is_free)
+        else:
+            found = self._general(route, classes, is_free, duid, iaid)
         if found is None:
             return None
         ref, address = found
         return address, ref.prefix_len
 
-    def _pools_of(self, subnet_id: int, kind: str) -> tuple[tuple[PoolRef, ...], bool]:
-        key = (subnet_id, kind)
-        found = self._pools.get(key)
-        if found is None:
-            refs = tuple(ref for ref in self.state.pools(subnet_id) if ref.kind == kind)
-            found = self._pools[key] = (refs, any(ref.client_class for ref in refs))
-        return found
+    def _general(
+        self,
+        route: Route,
+        classes: frozenset[str],
+        is_free: Callable[[int], bool],
+        duid: bytes,
+        iaid: int,
+    ) -> tuple[PoolRef, int] | None:
+        refs = route.pools
+        if route.guarded:
+            refs = tuple(ref for ref in refs if ref.supports(classes))
+        if not refs:
+            return None
+        strategy = route.strategy
+        # Only the hash strategy reads the client key; the others are spared building it.
+        key = client_key(duid, iaid) if strategy.name == "hash" else b""
+        return strategy.pick_in_pools(self.state, refs, None, is_free, client_key=key)
+
+    def _route(self, subnet_id: int, lease_type: LeaseType) -> Route:
+        # IA_TA allocates from the address pools, with the IA_NA pools' positions.
+        kind = "na" if lease_type == _TA else KIND_OF_TYPE[lease_type]
+        refs = tuple(ref for ref in self.state.pools(subnet_id) if ref.kind == kind)
+        guarded = any(ref.client_class for ref in refs)
+        strategy = self.prefixes if lease_type == _PD else self.addresses
+        fast = not guarded and isinstance(strategy, IterativeAllocator)
+        route = self._routes[(subnet_id, lease_type)] = Route(refs, guarded, strategy, fast)
+        return route
 
     def apply(self, changes: Iterable[LeaseChange]) -> None:
         """Keep the occupancy in step with lease changes."""

@@ -29,6 +29,7 @@ from pukeko.server.dhcp6.leasing import (
     Granted,
     Hint,
     count_assignment,
+    granted,
     lifetimes,
     new_lease,
     reclaim_stats,
@@ -99,16 +100,14 @@ class Allocator6:
         """Leases for one IA of a Solicit (``ex.fake``) or Request (allocateLeases6)."""
         assert ex.subnet is not None
         existing = self._client_leases(ex, ex.subnet, lease_type, iaid)
-        result = IaResult()
         if existing:
-            result.granted = [self._refresh(ex, lease) for lease in existing]
-            return result
+            return IaResult([self._refresh(ex, lease) for lease in existing])
         return self._allocate_new(ex, lease_type, iaid, hint)
 
     def _client_leases(
         self, ex: Exchange, subnet: Subnet, lease_type: LeaseType, iaid: int
     ) -> list[Lease6]:
-        found = ex.leases.by_client(ex.duid, iaid, lease_type)
+        found = ex.clients(ex.duid, iaid, lease_type)
         if not found:
             return found
         ids = [s.id for s in self.topology.network_order(subnet)]
@@ -117,7 +116,7 @@ class Allocator6:
     def _refresh(self, ex: Exchange, lease: Lease6) -> Granted:
         """Kea updateLeaseData: an existing lease handed out again (lifetimes unchanged)."""
         if ex.fake:
-            return Granted(lease, lease.preferred_lifetime, lease.valid_lifetime)
+            return granted(lease)
         subnet = ex.subnet
         assert subnet is not None
         updated = evolve6(lease, cltt=ex.cltt, hostname="", fqdn_fwd=False, fqdn_rev=False)
@@ -131,7 +130,7 @@ class Allocator6:
             ex.record(_UPDATE, lease, commit=False)
             return Granted(lease, cached[0], cached[1], reused=True)
         ex.record(_UPDATE, updated)
-        return Granted(updated, updated.preferred_lifetime, updated.valid_lifetime)
+        return granted(updated)
 
     def topology_subnet(self, subnet_id: int) -> Subnet | None:
         """A subnet by id among the topology's subnets."""
@@ -141,13 +140,10 @@ class Allocator6:
         return None
 
     def _allocate_new(self, ex: Exchange, lease_type: LeaseType, iaid: int, hint: Hint) -> IaResult:
-        granted = self._from_hint(ex, lease_type, iaid, hint) if hint.address else None
-        if granted is None:
-            granted = self._from_pools(ex, lease_type, iaid, hint)
-        result = IaResult()
-        if granted is not None:
-            result.granted.append(granted)
-        return result
+        found = self._from_hint(ex, lease_type, iaid, hint) if hint.address else None
+        if found is None:
+            found = self._from_pools(ex, lease_type, iaid, hint)
+        return IaResult([] if found is None else [found], [])
 
     def _from_hint(
         self, ex: Exchange, lease_type: LeaseType, iaid: int, hint: Hint
@@ -181,6 +177,7 @@ class Allocator6:
         start = self._preferred_subnet(ex.subnet, lease_type)
         ex.subnet = start
         with_leases = without_pools = attempts = 0
+        is_free = self._is_free(ex, lease_type)
         for subnet in self.topology.network_order(start):
             if not client_supported(subnet, ex.classes):
                 continue
@@ -194,7 +191,7 @@ class Allocator6:
                 lease_type,
                 hint.address,
                 ex.classes,
-                self._is_free(ex, lease_type),
+                is_free,
                 ex.duid,
                 iaid,
             )
@@ -204,7 +201,7 @@ class Allocator6:
             address, length = picked
             attempts += 1
             self.tick += 1
-            self.usage[(subnet.id, int(lease_type))] = self.tick
+            self.usage[(subnet.id, lease_type)] = self.tick  # an IntEnum keys as its int
             ex.subnet = subnet
             current = ex.lease_at(lease_type, address)
             if current is not None:
@@ -235,11 +232,11 @@ class Allocator6:
             self._capacity[key] = size
         return size
 
-    def _is_free(self, ex: Exchange, lease_type: LeaseType) -> Callable[[int, int], bool]:
+    def _is_free(self, ex: Exchange, lease_type: LeaseType) -> Callable[[int], bool]:
         pending = ex.pending
         now = ex.now
 
-        def is_free(address: int, prefix_len: int) -> bool:
+        def is_free(address: int) -> bool:
             if pending.get((lease_type, address)) is not None:  # ex.claimed
                 return False
             current = ex.lease_at(lease_type, address)
@@ -273,7 +270,7 @@ class Allocator6:
         ex.record(_ADD, lease, commit=not ex.fake)
         if not ex.fake:
             count_assignment(ex, subnet, lease, self.in_pool(subnet, lease_type, address))
-        return Granted(lease, lease.preferred_lifetime, lease.valid_lifetime)
+        return granted(lease)
 
     def _take_over(
         self, ex: Exchange, subnet: Subnet, expired: Lease6, iaid: int, length: int, hint: Hint
@@ -282,7 +279,7 @@ class Allocator6:
         ex.record(_UPDATE, lease, commit=not ex.fake)
         if not ex.fake:
             count_assignment(ex, subnet, lease)
-        return Granted(lease, lease.preferred_lifetime, lease.valid_lifetime)
+        return granted(lease)
 
     def _count_failure(
         self, ex: Exchange, subnet: Subnet, with_leases: int, without_pools: int, attempts: int
@@ -384,7 +381,7 @@ class Allocator6:
                 ex.record(_UPDATE, lease, commit=False)
                 return Granted(lease, cached[0], cached[1], reused=True)
         ex.record(_UPDATE, updated)
-        return Granted(updated, updated.preferred_lifetime, updated.valid_lifetime)
+        return granted(updated)
 
 
 def class_text(classes: frozenset[str]) -> str:

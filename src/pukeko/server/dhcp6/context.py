@@ -8,15 +8,16 @@ message are visible through :meth:`Exchange.lease_at` so two IAs never get one a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from ipaddress import IPv6Address
 from typing import NamedTuple
 
 from pukeko.config.model import Subnet
 from pukeko.leases.model import ChangeKind, Lease6, LeaseChange, LeaseType
 from pukeko.leases.view import LeaseView6
+from pukeko.server.dhcp6.frozen import deferred_event, lease_change
 from pukeko.server.dhcp6.messages import MESSAGES, PacketLabel
-from pukeko.server.dhcp6.options import requested_codes
+from pukeko.server.dhcp6.options import oro_codes
 from pukeko.server.outcome import LogEvent
 from pukeko.wire.ia6 import Ia6
 from pukeko.wire.pkt6 import OPTION_ORO, Pkt6, Relay6
@@ -38,31 +39,104 @@ class HwAddr(NamedTuple):
 _DELETE = ChangeKind.DELETE
 
 
-@dataclass(slots=True)
-class Exchange:
-    """Everything about one client message while it is processed."""
+Lookup = Callable[[LeaseType, int], "Lease6 | None"]
 
-    pkt: Pkt6
-    hops: list[Relay6]
-    leases: LeaseView6
-    now: float
-    label: PacketLabel | str
-    duid: bytes
-    subnet: Subnet | None
-    fake: bool  # Kea's fake_allocation_: Advertise without committing leases
-    classes: frozenset[str]
-    hwaddr: HwAddr | None = None
-    debuglevel: int = -1  # highest DEBUG level logged; -1: no debug events
-    changes: list[LeaseChange] = field(default_factory=list)
-    stats: list[tuple[str, int]] = field(default_factory=list)
-    log: list[LogEvent] = field(default_factory=list)
-    # Resources given in this message (address bytes, prefix length): pool options, hints.
-    allocated: list[tuple[bytes, int]] = field(default_factory=list)
-    pending: dict[tuple[int, int], Lease6 | None] = field(default_factory=dict)
-    ias: list[Ia6] | None = None  # the IA options decoded once, as received (None: decode here)
-    first: dict[int, bytes] | None = None  # first payload of each option code, when known
-    _oro: list[int] | None = None
-    _looked: tuple[tuple[int, int], Lease6 | None] | None = None  # last lease view answer
+
+def int_lookup(leases: LeaseView6) -> Lookup:
+    """``leases.get`` taking the address as an integer (the index's ``get_int`` when it has one)."""
+    fast: Lookup | None = getattr(leases, "get_int", None)
+    if fast is not None:
+        return fast
+
+    def lookup(lease_type: LeaseType, address: int) -> Lease6 | None:
+        return leases.get(lease_type, IPv6Address(address))
+
+    return lookup
+
+
+ClientLookup = Callable[[bytes, int, LeaseType], "list[Lease6]"]
+
+
+def client_lookup(leases: LeaseView6) -> ClientLookup:
+    """``leases.by_client`` (the index's quicker ``client_leases`` when it has one)."""
+    fast: ClientLookup | None = getattr(leases, "client_leases", None)
+    return fast if fast is not None else leases.by_client
+
+
+class Exchange:
+    """Everything about one client message while it is processed.
+
+    Built once per message with ``__slots__`` and no default factories (it is on every
+    packet's path). ``stats`` and ``log`` may be lists the caller already collects into.
+    """
+
+    __slots__ = (
+        "_looked",
+        "allocated",
+        "changes",
+        "classes",
+        "clients",
+        "debuglevel",
+        "duid",
+        "fake",
+        "first",
+        "hops",
+        "hwaddr",
+        "ias",
+        "label",
+        "leases",
+        "log",
+        "lookup",
+        "now",
+        "pending",
+        "pkt",
+        "stats",
+        "subnet",
+    )
+
+    def __init__(
+        self,
+        pkt: Pkt6,
+        hops: list[Relay6],
+        leases: LeaseView6,
+        now: float,
+        label: PacketLabel | str,
+        duid: bytes,
+        subnet: Subnet | None,
+        fake: bool,
+        classes: frozenset[str],
+        hwaddr: HwAddr | None = None,
+        debuglevel: int = -1,
+        ias: list[Ia6] | None = None,
+        first: dict[int, bytes] | None = None,
+        lookup: Lookup | None = None,
+        stats: list[tuple[str, int]] | None = None,
+        log: list[LogEvent] | None = None,
+        clients: ClientLookup | None = None,
+    ) -> None:
+        self.pkt = pkt
+        self.hops = hops
+        self.leases = leases
+        self.lookup: Lookup = lookup if lookup is not None else int_lookup(leases)
+        self.clients: ClientLookup = clients if clients is not None else client_lookup(leases)
+        self.now = now
+        self.label = label
+        self.duid = duid
+        self.subnet = subnet
+        self.fake = fake  # Kea's fake_allocation_: Advertise without committing leases
+        self.classes = classes
+        self.hwaddr = hwaddr
+        self.debuglevel = debuglevel  # highest DEBUG level logged; -1: no debug events
+        self.ias = ias  # the IA options decoded once, as received (None: decode here)
+        # The first payload of each option code (decoded here unless the caller has it).
+        self.first: dict[int, bytes] = dict(reversed(pkt.options)) if first is None else first
+        self.changes: list[LeaseChange] = []
+        self.stats: list[tuple[str, int]] = [] if stats is None else stats
+        self.log: list[LogEvent] = [] if log is None else log
+        # Resources given in this message (address, prefix length): pool options, hints.
+        self.allocated: list[tuple[int, int]] = []
+        self.pending: dict[tuple[int, int], Lease6 | None] = {}
+        self._looked: tuple[tuple[int, int], Lease6 | None] | None = None  # last lookup
 
     @property
     def cltt(self) -> int:
@@ -73,7 +147,7 @@ class Exchange:
         """Log a Kea message (DEBUG ones only up to the configured debug level)."""
         severity, level, template = MESSAGES[message_id]
         if severity != "DEBUG" or level <= self.debuglevel:
-            self.log.append(LogEvent.deferred(severity, message_id, template, args, level))
+            self.log.append(deferred_event(severity, message_id, template, args, level))
 
     def stat(self, name: str, delta: int = 1) -> None:
         """Add to a statistic."""
@@ -81,15 +155,11 @@ class Exchange:
 
     def option(self, code: int) -> bytes | None:
         """Payload of the message's first option with ``code``, or None."""
-        first = self.first
-        return first.get(code) if first is not None else self.pkt.get(code)
+        return self.first.get(code)
 
-    def requested(self) -> list[int]:
-        """Codes of the client's Option Request option (decoded once per message)."""
-        oro = self._oro
-        if oro is None:
-            oro = self._oro = requested_codes(self.option(OPTION_ORO))
-        return oro
+    def requested(self) -> tuple[int, ...]:
+        """Codes of the client's Option Request option."""
+        return oro_codes(self.first.get(OPTION_ORO))
 
     def lease_at(self, lease_type: LeaseType, address: int) -> Lease6 | None:
         """The lease on an address as this message left it (pending changes first)."""
@@ -103,7 +173,7 @@ class Exchange:
         looked = self._looked
         if looked is not None and looked[0] == key:
             return looked[1]
-        lease = self.leases.get(lease_type, IPv6Address(address))
+        lease = self.lookup(lease_type, address)
         self._looked = (key, lease)
         return lease
 
@@ -116,4 +186,4 @@ class Exchange:
         key = (int(lease.lease_type), int(lease.address))
         self.pending[key] = None if kind is _DELETE else lease
         if commit:
-            self.changes.append(LeaseChange(kind, lease))
+            self.changes.append(lease_change(kind, lease))

@@ -28,10 +28,11 @@ from pukeko.leases.model import LeaseChange, LeaseType
 from pukeko.leases.view import LeaseView6
 from pukeko.server.dhcp6 import stats6
 from pukeko.server.dhcp6.allocate import Allocator6
-from pukeko.server.dhcp6.context import Exchange
+from pukeko.server.dhcp6.context import Exchange, client_lookup, int_lookup
+from pukeko.server.dhcp6.frozen import outcome
 from pukeko.server.dhcp6.handlers import HANDLERS, Services
 from pukeko.server.dhcp6.ia import DiscardMessage
-from pukeko.server.dhcp6.identity import builtin_classes, client_hwaddr
+from pukeko.server.dhcp6.identity import client_classes, client_hwaddr
 from pukeko.server.dhcp6.messages import MESSAGES, PacketLabel, event, pkt_label
 from pukeko.server.dhcp6.options import (
     OPTION_ERP_LOCAL_DOMAIN_NAME,
@@ -48,7 +49,6 @@ from pukeko.server.dhcp6.validate import (
     UNICAST_ALLOWED_TYPES,
     is_multicast,
     sanity_problem,
-    server_id_mismatch,
     unicast_forbidden,
 )
 from pukeko.server.outcome import LinkInfo, LogEvent, Outcome
@@ -60,6 +60,7 @@ from pukeko.wire.pkt6 import (
     OPTION_IA_PD,
     OPTION_IA_TA,
     OPTION_SERVERID,
+    OPTION_VENDOR_CLASS,
     MsgType6,
     Pkt6,
     Relay6,
@@ -127,7 +128,7 @@ class ConfigPlan:
         levels: list[OptionLevel] = []
         for address, prefix_len in ex.allocated:
             lease_type = LeaseType.NA if prefix_len == 128 else LeaseType.PD
-            pool = find_pool(subnet, lease_type, int.from_bytes(address, "big"))
+            pool = find_pool(subnet, lease_type, address)
             level = self.pool_levels.get(id(pool)) if pool is not None else None
             if level is not None and level not in levels:
                 levels.append(level)
@@ -174,7 +175,7 @@ class Dhcp6Engine:
         strict_unicast: bool = True,
         debuglevel: int = -1,
     ) -> None:
-        self.leases = leases
+        self.leases = leases  # also sets ``lookup`` and ``clients``
         self.server_duid = server_duid
         self.server_id_tlv = tlv(OPTION_SERVERID, server_duid)
         self.allocation = allocation
@@ -185,6 +186,17 @@ class Dhcp6Engine:
         self.plan = ConfigPlan.build(config, rsoo_codes)
         self.allocator = Allocator6(self.plan.topology, allocation)
         self.services = self._services()
+
+    @property
+    def leases(self) -> LeaseView6:
+        """The lease view the engine reads."""
+        return self._leases
+
+    @leases.setter
+    def leases(self, leases: LeaseView6) -> None:
+        self._leases = leases
+        self.lookup = int_lookup(leases)  # get by integer address
+        self.clients = client_lookup(leases)  # by_client
 
     def reconfigure(self, config: Config, rsoo_codes: Iterable[int] = ()) -> None:
         """Serve a new configuration from the next packet on."""
@@ -292,8 +304,9 @@ class _Run:
         first = dict(reversed(pkt.options))  # the first payload of each code
         client_id = first.get(OPTION_CLIENTID)
         label = PacketLabel(client_id, pkt.transaction_id)
-        mismatch = server_id_mismatch(pkt, engine.server_duid)
-        if mismatch is not None:
+        # testServerID (server_id_mismatch) on the first Server ID, already at hand.
+        mismatch = first.get(OPTION_SERVERID)
+        if mismatch is not None and mismatch != engine.server_duid:
             self.debug(
                 "DHCP6_PACKET_DROP_SERVERID_MISMATCH",
                 label,
@@ -304,7 +317,7 @@ class _Run:
         if unicast_forbidden(pkt, bool(hops), link.destination):
             self.debug("DHCP6_PACKET_DROP_UNICAST", label, kea_msg_name(msg_type))
             return self.dropped()
-        classes = builtin_classes(pkt)
+        classes, known = client_classes(pkt, first.get(OPTION_VENDOR_CLASS))
         if tracing:
             self.debug(
                 "DHCP6_PACKET_RECEIVED",
@@ -327,27 +340,31 @@ class _Run:
                 problem,
             )
             return self.dropped()
-        subnet = engine.plan.topology.select(hops, link.interface, link.source, frozenset(classes))
-        classes.append("UNKNOWN")  # no host reservations yet: every client is unknown
+        subnet = engine.plan.topology.select(hops, link.interface, link.source, classes)
         if tracing:
             if subnet is not None:
                 self.debug("DHCP6_SUBNET_SELECTED", label, subnet.id)
             else:
                 self.debug("DHCP6_SUBNET_SELECTION_FAILED", label)
+        duid = client_id or b""
         ex = Exchange(
-            pkt=pkt,
-            hops=hops,
-            leases=engine.leases,
-            now=now,
-            label=label,
-            duid=client_id or b"",
-            subnet=subnet,
-            fake=False,
-            classes=frozenset(classes),
-            hwaddr=client_hwaddr(client_id or b"", hops, link.source),
-            debuglevel=engine.debuglevel,
-            ias=ias,
-            first=first,
+            pkt,
+            hops,
+            engine.leases,
+            now,
+            label,
+            duid,
+            subnet,
+            False,  # fake
+            known,
+            client_hwaddr(duid, hops, link.source),
+            engine.debuglevel,
+            ias,
+            first,
+            engine.lookup,
+            self.stats,  # shared: the handlers' deltas and events land in order
+            self.log,
+            engine.clients,
         )
         return self._answer(ex)
 
@@ -361,7 +378,6 @@ class _Run:
                 reply = HANDLERS[pkt.msg_type](ex, engine.services)
             except DiscardMessage as exc:
                 # Kea drops the message; changes made for earlier IAs stay committed.
-                self._merge(ex)
                 self.debug(
                     "DHCP6_PACKET_PROCESS_FAIL", kea_msg_name(pkt.msg_type), link.source, exc
                 )
@@ -373,7 +389,6 @@ class _Run:
                     log=tuple(self.log),
                     dropped=True,
                 )
-        self._merge(ex)
         if reply is None:
             self._apply(ex)
             return Outcome(
@@ -401,8 +416,7 @@ class _Run:
             )
         self.stats.extend(stats6.sent_stats(msg_type))
         self._apply(ex)
-        # reply, destination, destination_port, lease_changes, stat_deltas, log
-        return Outcome(
+        return outcome(
             data, link.source, port, tuple(ex.changes), tuple(self.stats), tuple(self.log)
         )
 
@@ -410,16 +424,13 @@ class _Run:
         if ex.changes and self.engine.apply_changes is not None:
             self.engine.apply_changes(ex.changes)
 
-    def _merge(self, ex: Exchange) -> None:
-        self.stats.extend(ex.stats)
-        self.log.extend(ex.log)
-
     def _unicast_refused(self, ex: Exchange) -> bool:
         """RFC 8415 §18.4: a direct unicast message the server does not accept by unicast."""
         if (
             not self.engine.strict_unicast
             or ex.hops
             or ex.pkt.msg_type not in UNICAST_ALLOWED_TYPES
+            or is_multicast(self.link.destination)  # the usual case, decided before any copy
         ):
             return False
         destination = self.link.destination.split("%", 1)[0].lower()

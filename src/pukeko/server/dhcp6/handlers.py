@@ -26,7 +26,6 @@ from pukeko.server.dhcp6.context import Exchange
 from pukeko.server.dhcp6.ia import assign_ia, extend_ia
 from pukeko.server.dhcp6.options import (
     OptionSet,
-    append_requested,
     append_vendor,
 )
 from pukeko.server.dhcp6.release import SUMMARY_TEXT, decline_ia, release_ia
@@ -35,6 +34,7 @@ from pukeko.wire.pkt6 import (
     OPTION_CLIENTID,
     OPTION_IA_NA,
     OPTION_IA_PD,
+    OPTION_ORO,
     OPTION_RAPID_COMMIT,
     OPTION_SERVERID,
     OPTION_VENDOR_CLASS,
@@ -65,7 +65,7 @@ _REPLY = MsgType6.REPLY
 def _base(ex: Exchange, svc: Services) -> Tlvs:
     """Client-id echo (Kea copyClientOptions) and server-id (appendDefaultOptions)."""
     out: Tlvs = []
-    client_id = ex.option(OPTION_CLIENTID)
+    client_id = ex.first.get(OPTION_CLIENTID)
     if client_id is not None:
         out.append((OPTION_CLIENTID, tlv(OPTION_CLIENTID, client_id)))
     out.append((OPTION_SERVERID, svc.server_id_tlv))
@@ -90,15 +90,15 @@ def _ia_code(ia: Ia6) -> int:
 def _configured(ex: Exchange, svc: Services, out: Tlvs) -> None:
     """ORO-requested and always-send options, then vendor options (only with a subnet)."""
     options = svc.options_for(ex)
-    present = {code for code, _ in out}
-    append_requested(present, options, ex.requested(), out)
+    out.extend(options.requested(ex.first.get(OPTION_ORO), out))
     if ex.subnet is not None and _has_vendor(ex):
         append_vendor(ex.pkt.options, options, out)
 
 
 def _has_vendor(ex: Exchange) -> bool:
     """True when the client sent a Vendor Class or Vendor-specific option (else no option 17)."""
-    return ex.option(OPTION_VENDOR_OPTS) is not None or ex.option(OPTION_VENDOR_CLASS) is not None
+    first = ex.first
+    return OPTION_VENDOR_OPTS in first or OPTION_VENDOR_CLASS in first
 
 
 def _pd_exclude_requested(ex: Exchange) -> bool:
@@ -128,8 +128,8 @@ def request(ex: Exchange, svc: Services) -> tuple[int, Tlvs]:
 
 
 def _assigning(ex: Exchange, svc: Services, out: Tlvs) -> Tlvs:
-    exclude = _pd_exclude_requested(ex)
     for ia in _ias(ex, (OPTION_IA_NA, OPTION_IA_PD)):
+        exclude = ia.code == OPTION_IA_PD and _pd_exclude_requested(ex)  # only IA_PD uses it
         out.append((ia.code, assign_ia(ex, svc.allocator, ia, exclude)))
     out.extend(_base(ex, svc))
     _configured(ex, svc, out)

@@ -91,7 +91,7 @@ def _hints(ia: Ia6) -> list[Hint]:
 def assign_ia(ex: Exchange, alloc: Allocator6, ia: Ia6, pd_exclude: bool) -> bytes:
     """The IA_NA / IA_PD answer to one IA of a Solicit or Request (assignIA_NA/assignIA_PD)."""
     is_pd = ia.code == OPTION_IA_PD
-    hints = _hints(ia)
+    hints = _hints(ia) if ia.options else []
     hint = hints[0] if hints else NO_HINT
     if ex.debuglevel >= 0:
         message_id = "DHCP6_PROCESS_IA_PD_REQUEST" if is_pd else "DHCP6_PROCESS_IA_NA_REQUEST"
@@ -128,7 +128,7 @@ def assign_ia(ex: Exchange, alloc: Allocator6, ia: Ia6, pd_exclude: bool) -> byt
 def _note_allocated(ex: Exchange, result: IaResult) -> None:
     """Remember the resources given (Kea addAllocatedResource) for pool-level options."""
     for item in result.granted:
-        ex.allocated.append((item.lease.address.packed, item.lease.prefix_len))
+        ex.allocated.append((int(item.lease.address), item.lease.prefix_len))
 
 
 def _hint_text(hints: list[Hint]) -> Address6Text | str:
@@ -137,7 +137,8 @@ def _hint_text(hints: list[Hint]) -> Address6Text | str:
 
 def _assigned_na(ex: Exchange, alloc: Allocator6, iaid: int, granted: Granted) -> bytes:
     lease = granted.lease
-    address = Address6Text(int(lease.address))
+    value = int(lease.address)
+    address = Address6Text(value)
     if ex.fake:
         ex.emit("DHCP6_LEASE_ADVERT", ex.label, address, iaid)
     elif granted.reused:
@@ -146,7 +147,8 @@ def _assigned_na(ex: Exchange, alloc: Allocator6, iaid: int, granted: Granted) -
         ex.emit("DHCP6_LEASE_ALLOC", ex.label, address, iaid, lifetime_text(granted.valid))
     assert ex.subnet is not None
     t1, t2 = alloc.tee_times(ex.subnet, granted.preferred)
-    return ia_na_tlv(iaid, t1, t2, lease.address.packed, granted.preferred, granted.valid)
+    packed = value.to_bytes(16, "big")  # lease.address.packed
+    return ia_na_tlv(iaid, t1, t2, packed, granted.preferred, granted.valid)
 
 
 def _assigned_pd(

@@ -54,6 +54,9 @@ def _setter(name: str) -> _Setter:
 
 
 _DEFAULTS = {f.name: f.default for f in fields(Lease6) if f.default is not MISSING}
+_FQDN_FWD, _FQDN_REV, _HOSTNAME, _STATE, _USER_CONTEXT = (
+    _DEFAULTS[name] for name in ("fqdn_fwd", "fqdn_rev", "hostname", "state", "user_context")
+)
 (
     _SET_ADDRESS,
     _SET_LEASE_TYPE,
@@ -113,27 +116,25 @@ def new_lease6(
     hwaddr_source: int,
 ) -> Lease6:
     """``Lease6(...)`` with these fields and the defaults for the others (no FQDN, no context)."""
-    return _row(
-        (
-            address,
-            lease_type,
-            prefix_len,
-            duid,
-            iaid,
-            subnet_id,
-            valid_lifetime,
-            preferred_lifetime,
-            cltt,
-            _DEFAULTS["fqdn_fwd"],
-            _DEFAULTS["fqdn_rev"],
-            _DEFAULTS["hostname"],
-            hwaddr,
-            hwtype,
-            hwaddr_source,
-            _DEFAULTS["state"],
-            _DEFAULTS["user_context"],
-        )
-    )
+    lease = _new(Lease6)
+    _SET_ADDRESS(lease, address)
+    _SET_LEASE_TYPE(lease, lease_type)
+    _SET_PREFIX_LEN(lease, prefix_len)
+    _SET_DUID(lease, duid)
+    _SET_IAID(lease, iaid)
+    _SET_SUBNET_ID(lease, subnet_id)
+    _SET_VALID(lease, valid_lifetime)
+    _SET_PREFERRED(lease, preferred_lifetime)
+    _SET_CLTT(lease, cltt)
+    _SET_FQDN_FWD(lease, _FQDN_FWD)
+    _SET_FQDN_REV(lease, _FQDN_REV)
+    _SET_HOSTNAME(lease, _HOSTNAME)
+    _SET_HWADDR(lease, hwaddr)
+    _SET_HWTYPE(lease, hwtype)
+    _SET_HWADDR_SOURCE(lease, hwaddr_source)
+    _SET_STATE(lease, _STATE)
+    _SET_USER_CONTEXT(lease, _USER_CONTEXT)
+    return lease
 
 
 def evolve6(lease: Lease6, **changes: object) -> Lease6:

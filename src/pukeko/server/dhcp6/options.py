@@ -22,6 +22,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import itemgetter
 
 from pukeko.config.model import OptionData
@@ -88,13 +89,38 @@ def _vendor_id(space: str) -> int | None:
     return int(digits) if digits.isdigit() else None
 
 
+Tlvs = list[tuple[int, bytes]]
+ANSWER_CACHE_LIMIT = 256  # distinct (ORO, codes already in the reply) answers kept per set
+
+
 @dataclass(frozen=True, slots=True)
 class OptionSet:
-    """Levels merged first-wins: what a reply may draw from, in precedence order."""
+    """Levels merged first-wins: what a reply may draw from, in precedence order.
+
+    ``answers`` remembers :meth:`requested` results (least recently used dropped first): a
+    subnet's set lives as long as its configuration and clients send few distinct ORO options.
+    """
 
     tlvs: dict[int, bytes]
     persistent: tuple[int, ...]
     levels: tuple[OptionLevel, ...]
+    answers: dict[tuple[bytes | None, tuple[int, ...]], tuple[tuple[int, bytes], ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def requested(self, oro: bytes | None, out: Tlvs) -> tuple[tuple[int, bytes], ...]:
+        """What :func:`append_requested` adds to ``out`` for the ORO payload ``oro`` (cached)."""
+        key = (oro, tuple([code for code, _ in out]))
+        answers = self.answers
+        found = answers.pop(key, None)
+        if found is None:
+            added: Tlvs = []
+            append_requested({code for code, _ in out}, self, oro_codes(oro), added)
+            found = tuple(added)
+            if len(answers) >= ANSWER_CACHE_LIMIT:
+                del answers[next(iter(answers))]  # the least recently used
+        answers[key] = found
+        return found
 
     def vendor_tlv(self, vendor_id: int, code: int) -> bytes | None:
         """The vendor sub-option ``code`` of the first level defining it."""
@@ -122,6 +148,12 @@ def chain(levels: Sequence[OptionLevel]) -> OptionSet:
             tlvs.setdefault(code, value)
         persistent.extend(level.persistent)
     return OptionSet(tlvs, tuple(persistent), used)
+
+
+@lru_cache(maxsize=1024)
+def oro_codes(oro: bytes | None) -> tuple[int, ...]:
+    """:func:`requested_codes` as a tuple, remembered per ORO payload."""
+    return tuple(requested_codes(oro))
 
 
 def requested_codes(oro: bytes | None) -> list[int]:

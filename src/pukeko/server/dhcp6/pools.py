@@ -36,11 +36,14 @@ class Allocation(Protocol):
         lease_type: LeaseType,
         hint: int,
         classes: frozenset[str],
-        is_free: Callable[[int, int], bool],
+        is_free: Callable[[int], bool],
         duid: bytes = b"",
         iaid: int = 0,
     ) -> tuple[int, int] | None:
-        """A free (address, prefix length) from the subnet's pools, or None when exhausted."""
+        """A free (address, prefix length) from the subnet's pools, or None when exhausted.
+
+        ``is_free(address)`` (a prefix's first address for PD) is the engine's final word.
+        """
         ...
 
 

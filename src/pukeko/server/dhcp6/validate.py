@@ -72,9 +72,12 @@ def server_id_mismatch(pkt: Pkt6, server_duid: bytes) -> bytes | None:
     return None
 
 
+_MULTICAST_PREFIXES = ("ff", "FF", "fF", "Ff")
+
+
 def is_multicast(address: str) -> bool:
     """True for an IPv6 multicast address in text form (ff00::/8)."""
-    return address[:2].lower() == "ff"
+    return address.startswith(_MULTICAST_PREFIXES)
 
 
 def unicast_forbidden(pkt: Pkt6, relayed: bool, destination: str) -> bool:
@@ -97,29 +100,30 @@ def sanity_problem(pkt: Pkt6) -> str | None:
             client_ids.append(value)
         elif code == OPTION_SERVERID:
             server_ids.append(value)
-    name = kea_msg_name(pkt.msg_type)
-    problem = _check(client_ids, need[0], "client-id", name)
+    problem = _check(client_ids, need[0], "client-id", pkt.msg_type)
     if problem is None:
-        problem = _check(server_ids, need[1], "server-id", name)
+        problem = _check(server_ids, need[1], "server-id", pkt.msg_type)
     return problem
 
 
-def _check(found: list[bytes], need: Need, what: str, name: str) -> str | None:
+def _check(found: list[bytes], need: Need, what: str, msg_type: int) -> str | None:
     count = len(found)
     if need is _MANDATORY:
         if count != 1:
             if what == "client-id":
+                name = kea_msg_name(msg_type)
                 return f"Exactly 1 client-id option expected in {name}, but {count} received"
             return (
                 f"Invalid number of server-id options received ({count}),"
-                f" exactly 1 expected in message {name}"
+                f" exactly 1 expected in message {kea_msg_name(msg_type)}"
             )
         return _duid_problem(found[0], what)
     if need is _OPTIONAL:
         if count > 1:
-            return f"Too many ({count}) {what} options received in {name}"
+            return f"Too many ({count}) {what} options received in {kea_msg_name(msg_type)}"
         return _duid_problem(found[0], what) if found else None
     if count:
+        name = kea_msg_name(msg_type)
         return f"Server-id option was not expected, but {count} received in {name}"
     return None
 
