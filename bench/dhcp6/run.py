@@ -174,12 +174,38 @@ def search(
     return steps
 
 
-def bench_server(kind: str, perfdhcp: str, args: argparse.Namespace, scratch: Path) -> Result:
-    """Start ``kind`` fresh, search its rate, report its best passing step."""
-    workdir = scratch / kind
+@contextmanager
+def python_path(source: str | None) -> Iterator[None]:
+    """``PYTHONPATH`` set to ``source`` for the block (a server started then imports it)."""
+    if source is None:
+        yield
+        return
+    saved = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = source
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = saved
+
+
+def bench_server(
+    kind: str,
+    perfdhcp: str,
+    args: argparse.Namespace,
+    scratch: Path,
+    label: str | None = None,
+    source: str | None = None,
+) -> Result:
+    """Start ``kind`` fresh (Pukeko from ``source`` when given), search its rate, report."""
+    label = label or kind
+    workdir = scratch / label
     workdir.mkdir(parents=True, exist_ok=True)
-    with link() as (server_ns, client_ns):
+    with link() as (server_ns, client_ns), python_path(source):
         server = start_server(kind, server_ns, server_config(workdir), workdir, ready_timeout=30)
+        server.kind = label
         try:
             time.sleep(0.5)
             steps = search(perfdhcp, client_ns, server, args)
@@ -189,7 +215,7 @@ def bench_server(kind: str, perfdhcp: str, args: argparse.Namespace, scratch: Pa
             server.stop()
     passing = [s for s in steps if s.drop_ratio <= MAX_DROP]
     best = max(passing, key=lambda s: s.leases_per_second) if passing else None
-    return Result(kind, best, steps, rss, log_tail)
+    return Result(label, best, steps, rss, log_tail)
 
 
 def _row(result: Result) -> list[str]:
@@ -214,12 +240,15 @@ def report(results: list[Result]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) for row in rows]
     by_kind = {r.server: r for r in results}
-    kea, pukeko = by_kind.get(KEA), by_kind.get(PUKEKO)
-    if kea and pukeko and kea.best and pukeko.best:
+    kea = by_kind.get(KEA)
+    for pukeko in results:
+        if pukeko.server == KEA or not (kea and kea.best and pukeko.best):
+            continue
         ratio = pukeko.best.leases_per_second / kea.best.leases_per_second
         cpu = pukeko.best.cpu_us_per_lease / kea.best.cpu_us_per_lease
+        name = "Pukeko" if pukeko.server == PUKEKO else f"Pukeko ({pukeko.server})"
         lines.append(
-            f"ratio Pukeko / Kea: throughput {ratio:.2f}, CPU per lease {cpu:.2f}, "
+            f"ratio {name} / Kea: throughput {ratio:.2f}, CPU per lease {cpu:.2f}, "
             f"RSS {pukeko.rss_kib / max(kea.rss_kib, 1):.2f}"
         )
     return "\n".join(lines)
@@ -233,6 +262,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--start-rate", type=int, default=500, help="first rate (exchanges/s)")
     parser.add_argument("--growth", type=float, default=2.0, help="rate factor while passing")
     parser.add_argument("--steps", type=int, default=8, help="most perfdhcp runs per server")
+    parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="LABEL=SRC",
+        help="also benchmark Pukeko imported from source tree SRC (e.g. an older commit's src)",
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
     return parser.parse_args(argv)
@@ -251,6 +287,10 @@ def main(argv: list[str] | None = None) -> int:
         for kind in [k.strip() for k in args.servers.split(",") if k.strip()]:
             print(f"{kind}:", flush=True)
             results.append(bench_server(kind, perfdhcp, args, scratch))
+        for variant in args.variant:
+            label, _, source = variant.partition("=")
+            print(f"{label} ({source}):", flush=True)
+            results.append(bench_server(PUKEKO, perfdhcp, args, scratch, label, source))
     finally:
         if not args.keep:
             shutil.rmtree(scratch, ignore_errors=True)

@@ -365,8 +365,8 @@ class Daemon6:
     async def _drain(self) -> None:
         """Wait until no packet waits for a lease write (before the store is replaced)."""
         packets = self.service.packets if self.service is not None else None
-        while packets is not None and packets.in_flight:
-            await asyncio.gather(*list(packets.in_flight), return_exceptions=True)
+        if packets is not None:
+            await packets.settle()
 
     def _load_map(self, config: dict[str, Any], source: str) -> LoadResult | list[str]:
         try:

@@ -206,6 +206,8 @@ class KeaLogging:
         self.specs: dict[str, LoggerSpec] = {}
         self._handlers: dict[str, list[logging.Handler]] = {}
         self._effective: dict[str, LoggerSpec] = {}
+        # (message ID, severity, debug level) -> the logger that outputs it, "" when none does
+        self._targets: dict[tuple[str, str, int], str] = {}
         self.apply([env_spec(self.env, verbose, "stdout", root)])
 
     def configure(self, loggers: Iterable[Mapping[str, object]]) -> None:
@@ -235,6 +237,7 @@ class KeaLogging:
         self.specs = {spec.name: spec for spec in specs}
         self._handlers = handlers
         self._effective = {}
+        self._targets = {}
 
     def close(self) -> None:
         """Detach and close every handler this object installed; reset configured levels."""
@@ -277,6 +280,11 @@ class KeaLogging:
         full = expand_name(name, self.root)
         if not self.enabled(full, severity, debuglevel):
             return
+        self._output(full, severity, message_id, text, debuglevel)
+
+    def _output(
+        self, full: str, severity: str, message_id: str, text: str, debuglevel: int
+    ) -> None:
         level = PYTHON_LEVELS.get(severity, logging.INFO)
         record = logging.LogRecord(full, level, "", 0, text, None, None)
         record.kea_message_id = message_id
@@ -284,8 +292,26 @@ class KeaLogging:
         record.kea_debuglevel = debuglevel
         logging.getLogger(full).handle(record)
 
+    def _target(self, message_id: str, severity: str, debuglevel: int) -> str:
+        """The logger that outputs this kind of event, "" when none does (cached)."""
+        key = (message_id, severity, debuglevel)
+        target = self._targets.get(key)
+        if target is None:
+            name = logger_for_message(message_id, self.root)
+            target = name if self.enabled(name, severity, debuglevel) else ""
+            self._targets[key] = target
+        return target
+
     def emit(self, events: Iterable[LogEvent]) -> None:
-        """Log engine events, each on the logger Kea uses for its message ID."""
+        """Log engine events, each on the logger Kea uses for its message ID.
+
+        An event no logger outputs costs a dictionary lookup: its text is never rendered.
+        """
+        targets = self._targets
         for event in events:
-            name = logger_for_message(event.message_id, self.root)
-            self.log(name, event.severity, event.message_id, event.text, event.debuglevel)
+            severity, message_id, debuglevel = event.severity, event.message_id, event.debuglevel
+            target = targets.get((message_id, severity, debuglevel))
+            if target is None:
+                target = self._target(message_id, severity, debuglevel)
+            if target:
+                self._output(target, severity, message_id, event.text, debuglevel)

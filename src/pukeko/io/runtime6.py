@@ -1,11 +1,17 @@
 """The DHCPv6 packet loop: receive a batch -> process -> persist -> send (DESIGN.md principle 4).
 
-For each accepted datagram the engine decides an :class:`Outcome` synchronously. Its lease
-changes are applied in memory at once (``reserve``), so the next packet already sees them, and
-made durable by an awaited ``commit`` in a task of its own: many packets are in flight at the
-same time and the store groups their commits into one fsync. The reply leaves only after its
-commit succeeded; when the commit fails the changes are rolled back (by the store, and by
-:class:`StorePersistence` for the allocator) and nothing is sent.
+Each wakeup of the service socket drains up to ``batch_size`` datagrams and runs them through
+the engine in one synchronous pass. For each the engine decides an :class:`Outcome`. Its lease
+changes are applied in memory at once (``reserve``), so the next packet already sees them. A
+reply without lease changes leaves at once; the others wait for durability: the pass hands all
+its reservations to the persistence as one group (``commit_group``: one future, one shared
+write + fsync with whatever else is being written), and when that group is durable its replies
+leave together, in the order their queries arrived. When the commit fails the changes are
+rolled back (by the store, and by :class:`StorePersistence` for the allocator) and nothing is
+sent. Statistics and log events of a pass (or of a finished group) are applied in one call each.
+
+A persistence without ``commit_group`` (only ``reserve`` / ``commit``) gets one task per packet
+awaiting its ``commit``, kept in ``in_flight``.
 
 Bounds: at most ``max_in_flight`` packets wait for their commit; at that limit the loop stops
 reading the socket (the kernel's receive buffer overflows instead of our memory) and resumes at
@@ -20,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from functools import partial
 from typing import Any, Generic, Protocol, TypeVar
 
 from pukeko.io.interfaces import Interface, list_interfaces
@@ -68,6 +75,15 @@ class Persistence(Protocol[Token]):
         ...
 
 
+class GroupPersistence(Persistence[Token], Protocol):
+    """A persistence that commits the reservations of one pass together (StorePersistence)."""
+
+    def commit_group(self, tokens: Sequence[Token]) -> asyncio.Future[None] | None:
+        """One future for the durability of all of them (None: durable already); it fails,
+        after the changes were undone, when they could not be written."""
+        ...
+
+
 class LeaseWriter6(Protocol[Token]):
     """The part of a lease store (pukeko.leases.store.LeaseStore6) the runtime writes with."""
 
@@ -82,6 +98,11 @@ class LeaseWriter6(Protocol[Token]):
 
     async def commit(self, reservation: Token) -> None:
         """Make it durable; the index is restored when this raises."""
+        ...
+
+    def commit_many(self, reservations: Sequence[Token]) -> asyncio.Future[None] | None:
+        """Make several durable as one unit (None: they are); the index is restored for all
+        when the future fails."""
         ...
 
 
@@ -118,6 +139,29 @@ class StorePersistence(Generic[Token]):
         except Exception:
             self.resync(changes)
             raise
+
+    def commit_group(
+        self, tokens: Sequence[tuple[Token, Sequence[LeaseChange]]]
+    ) -> asyncio.Future[None] | None:
+        """Commit several reservations with one write; on failure the allocator is resynced
+        (after the store restored its index) before the future's other callbacks run."""
+        try:
+            written = self.store.commit_many([reservation for reservation, _ in tokens])
+        except Exception:
+            self._resync_group(tokens)
+            raise
+        if written is not None:
+            written.add_done_callback(partial(self._group_written, tokens))
+        return written
+
+    def _group_written(
+        self, tokens: Sequence[tuple[Token, Sequence[LeaseChange]]], done: asyncio.Future[None]
+    ) -> None:
+        if done.cancelled() or done.exception() is not None:
+            self._resync_group(tokens)
+
+    def _resync_group(self, tokens: Sequence[tuple[Token, Sequence[LeaseChange]]]) -> None:
+        self.resync([change for _, changes in tokens for change in changes])
 
     def resync(self, changes: Iterable[LeaseChange]) -> None:
         """Tell the allocator what the index holds now on every address ``changes`` touched."""
@@ -191,6 +235,20 @@ def _error(message_id: str, text: str) -> LogEvent:
     return LogEvent("ERROR", message_id, text)
 
 
+Waiting = tuple[Any, Outcome, LinkInfo]  # (persistence token, outcome, link) of one packet
+
+
+class _Pass:
+    """What one synchronous pass (or one finished group) collects to apply in one go."""
+
+    __slots__ = ("deltas", "events", "group")
+
+    def __init__(self) -> None:
+        self.deltas: list[tuple[str, int]] = []
+        self.events: list[LogEvent] = []
+        self.group: list[Waiting] = []
+
+
 class PacketLoop6:
     """Reads the service socket on the event loop and runs every datagram through the engine."""
 
@@ -218,7 +276,9 @@ class PacketLoop6:
         self.batch_size = batch_size
         self.max_in_flight = max_in_flight
         self.client_port = client_port
-        self.in_flight: set[asyncio.Task[None]] = set()
+        self.in_flight: set[asyncio.Task[None]] = set()  # per-packet commits (no commit_group)
+        self.groups: set[asyncio.Future[None]] = set()  # group commits under way
+        self.waiting = 0  # packets in those groups
         self.ignored = 0  # datagrams for no configured interface or address
         self._loop: asyncio.AbstractEventLoop | None = None
         self._reading = False
@@ -228,6 +288,11 @@ class PacketLoop6:
     def sock(self) -> Dhcp6Socket:
         """The service socket."""
         return self.sockets.sock
+
+    @property
+    def busy(self) -> int:
+        """Packets waiting for their commit."""
+        return len(self.in_flight) + self.waiting
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         """Begin reading (now if the socket is open, else once ServiceSockets opens it)."""
@@ -251,88 +316,163 @@ class PacketLoop6:
         """Stop reading, then let every packet already in flight finish (commit and reply)."""
         self._reading = False
         self._detach()
-        if self.in_flight:
-            await asyncio.gather(*list(self.in_flight), return_exceptions=True)
+        await self.settle()
+
+    async def settle(self) -> None:
+        """Until no packet waits for its commit (those arriving meanwhile included)."""
+        while self.in_flight or self.groups:
+            # asyncio.wait, not gather: waiting here must never cancel a commit.
+            await asyncio.wait([*self.in_flight, *self.groups])
 
     def _on_readable(self) -> None:
-        room = self.max_in_flight - len(self.in_flight)
+        room = self.max_in_flight - self.busy
         batch = self.sock.receive_batch(min(self.batch_size, room))
         if batch:
             self.handle_batch(batch, self.clock())
-        if len(self.in_flight) >= self.max_in_flight and not self._paused:
+        if self.busy >= self.max_in_flight and not self._paused:
             self._paused = True
             self._detach()
 
     def handle_batch(self, batch: Sequence[Datagram], now: float) -> None:
-        """Process received datagrams (all at the same ``now``)."""
-        for datagram in batch:
-            link = self.sockets.link_for(datagram)
-            if link is None:
-                self.ignored += 1
-                continue
-            self.handle(datagram.data, link, now)
+        """Process received datagrams in one pass (all at the same ``now``)."""
+        done = _Pass()
+        link_for = self.sockets.link_for
+        try:
+            for datagram in batch:
+                link = link_for(datagram)
+                if link is None:
+                    self.ignored += 1
+                    continue
+                self._decide(datagram.data, link, now, done)
+        finally:  # whatever happened, what was reserved gets committed (or undone)
+            self._end_pass(done)
 
     def handle(self, data: bytes, link: LinkInfo, now: float) -> None:
         """One datagram from ``link``: decide, then reply now or after the commit."""
+        done = _Pass()
+        try:
+            self._decide(data, link, now, done)
+        finally:
+            self._end_pass(done)
+
+    def _decide(self, data: bytes, link: LinkInfo, now: float, done: _Pass) -> None:
         if not self.state.enabled(now):
-            self._drop_disabled(link, now)
+            self._drop_disabled(link, now, done)
             return
         try:
             outcome = self.engine.process6(data, link, now)
         except Exception as exc:  # never crash on input (DESIGN.md principle 6)
-            self.stats.apply(((RECEIVED, 1), (RECEIVE_DROP, 1)), now)
-            self.log([_error("DHCP6_PACKET_PROCESS_STD_EXCEPTION", self._exception_text(exc))])
+            done.deltas += ((RECEIVED, 1), (RECEIVE_DROP, 1))
+            done.events.append(_error("DHCP6_PACKET_PROCESS_STD_EXCEPTION", _text(exc)))
             return
         if not outcome.lease_changes:
-            self._finish(outcome, link)
+            self._finish(outcome, link, done)
             return
         try:
             token = self.persistence.reserve(outcome.lease_changes)
         except Exception as exc:
-            self._fail(outcome, exc, now)
+            self._fail(outcome, exc, done)
+            return
+        if hasattr(self.persistence, "commit_group"):
+            done.group.append((token, outcome, link))
             return
         loop = self._loop or asyncio.get_running_loop()
         task = loop.create_task(self._commit_then_send(token, outcome, link))
         self.in_flight.add(task)
         task.add_done_callback(self._task_done)
 
+    def _end_pass(self, done: _Pass) -> None:
+        """Hand the pass's reservations over as one group; apply its statistics and logs."""
+        if done.group:
+            self._commit_group(done.group, done)
+        self._apply(done)
+
+    def _apply(self, done: _Pass) -> None:
+        if done.deltas:
+            self.stats.apply(done.deltas, self.clock())
+        if done.events:
+            self.log(done.events)
+
+    def _commit_group(self, group: list[Waiting], done: _Pass) -> None:
+        persistence: GroupPersistence[Any] = self.persistence  # type: ignore[assignment]
+        try:
+            written = persistence.commit_group([token for token, _, _ in group])
+        except Exception as exc:  # the store refused before writing: nothing is durable
+            for _, outcome, _ in group:
+                self._fail(outcome, exc, done)
+            return
+        if written is None:
+            for _, outcome, link in group:
+                self._finish(outcome, link, done)
+            return
+        self.groups.add(written)
+        self.waiting += len(group)
+        written.add_done_callback(partial(self._group_done, group))
+
+    def _group_done(self, group: list[Waiting], written: asyncio.Future[None]) -> None:
+        """A group is durable (send its replies) or failed (undone already: send nothing)."""
+        self.groups.discard(written)
+        self.waiting -= len(group)
+        done = _Pass()
+        error = asyncio.CancelledError() if written.cancelled() else written.exception()
+        try:
+            if error is None:
+                for _, outcome, link in group:
+                    self._finish(outcome, link, done)
+            else:
+                for _, outcome, _ in group:
+                    self._fail(outcome, error, done)
+            self._apply(done)
+        finally:
+            self._maybe_resume()
+
     async def _commit_then_send(self, token: object, outcome: Outcome, link: LinkInfo) -> None:
         try:
             await self.persistence.commit(token)
         except Exception as exc:  # the persistence has undone the batch already
-            self._fail(outcome, exc, self.clock())
+            done = _Pass()
+            self._fail(outcome, exc, done)
+            self._apply(done)
             return
-        self._finish(outcome, link)
+        done = _Pass()
+        self._finish(outcome, link, done)
+        self._apply(done)
 
     def _task_done(self, task: asyncio.Task[None]) -> None:
         self.in_flight.discard(task)
-        if self._paused and len(self.in_flight) <= self.max_in_flight * 3 // 4:
+        self._maybe_resume()
+
+    def _maybe_resume(self) -> None:
+        if self._paused and self.busy <= self.max_in_flight * 3 // 4:
             self._paused = False
             self._attach()
 
-    def _drop_disabled(self, link: LinkInfo, now: float) -> None:
-        self.stats.apply(((RECEIVED, 1),), now)
+    def _drop_disabled(self, link: LinkInfo, now: float, done: _Pass) -> None:
+        done.deltas.append((RECEIVED, 1))
         label = f"[{link.source}]:{link.source_port}"
         text = f"{label}: DHCP service is globally disabled"
-        self.log([LogEvent("DEBUG", "DHCP6_PACKET_DROP_DHCP_DISABLED", text, DISABLED_DROP_LEVEL)])
+        done.events.append(
+            LogEvent("DEBUG", "DHCP6_PACKET_DROP_DHCP_DISABLED", text, DISABLED_DROP_LEVEL)
+        )
 
-    def _fail(self, outcome: Outcome, exc: BaseException, now: float) -> None:
+    @staticmethod
+    def _fail(outcome: Outcome, exc: BaseException, done: _Pass) -> None:
         """Persistence failed: no reply, count the drop, log why."""
-        self.stats.apply([*_received_only(outcome.stat_deltas), (RECEIVE_DROP, 1)], now)
-        text = self._exception_text(exc)
-        self.log([_error("DHCP6_PACKET_PROCESS_STD_EXCEPTION", f"lease update not stored: {text}")])
+        done.deltas += _received_only(outcome.stat_deltas)
+        done.deltas.append((RECEIVE_DROP, 1))
+        text = f"lease update not stored: {_text(exc)}"
+        done.events.append(_error("DHCP6_PACKET_PROCESS_STD_EXCEPTION", text))
 
-    def _finish(self, outcome: Outcome, link: LinkInfo) -> None:
-        deltas: Iterable[tuple[str, int]] = outcome.stat_deltas
-        events = list(outcome.log)
+    def _finish(self, outcome: Outcome, link: LinkInfo, done: _Pass) -> None:
         if outcome.reply is not None:
             problem = self._send(outcome, link)
             if problem:
-                deltas = _not_sent(deltas)
-                events.append(_error("DHCP6_PACKET_SEND_FAIL", problem))
-        self.stats.apply(deltas, self.clock())
-        if events:
-            self.log(events)
+                done.deltas += _not_sent(outcome.stat_deltas)
+                done.events += outcome.log
+                done.events.append(_error("DHCP6_PACKET_SEND_FAIL", problem))
+                return
+        done.deltas += outcome.stat_deltas
+        done.events += outcome.log
 
     def _send(self, outcome: Outcome, link: LinkInfo) -> str:
         assert outcome.reply is not None
@@ -347,9 +487,9 @@ class PacketLoop6:
             return f"{exc.strerror or exc} (to [{destination}]:{port} on {link.interface})"
         return ""
 
-    @staticmethod
-    def _exception_text(exc: BaseException) -> str:
-        return f"{type(exc).__name__}: {exc}"
+
+def _text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
 
 
 class Service6:

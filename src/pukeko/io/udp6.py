@@ -20,6 +20,7 @@ import struct
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from ipaddress import IPv6Address
+from typing import Any, NamedTuple
 
 from pukeko.config.model import InterfacesConfig
 from pukeko.io.interfaces import Interface, list_interfaces, wildcard_candidates
@@ -35,10 +36,11 @@ RECEIVE_BUFFER = 4 * 1024 * 1024
 _PKTINFO = struct.Struct("16sI")  # struct in6_pktinfo
 _CMSG_SPACE = socket.CMSG_SPACE(_PKTINFO.size)
 _UNSPECIFIED = bytes(16)
+_CACHE_LIMIT = 4096  # entries per per-packet lookup cache before it is emptied
+Ancillary = list[tuple[int, int, bytes]]
 
 
-@dataclass(frozen=True, slots=True)
-class Datagram:
+class Datagram(NamedTuple):
     """One received datagram with where it came from and where it went."""
 
     data: bytes
@@ -61,6 +63,11 @@ def _pktinfo(ancdata: list[tuple[int, int, bytes]]) -> tuple[str, int]:
     return "", 0
 
 
+def _bounded(cache: dict[Any, Any]) -> None:
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+
+
 class Dhcp6Socket:
     """The UDP socket: bind, join and leave groups, receive in batches, send with PKTINFO."""
 
@@ -69,6 +76,10 @@ class Dhcp6Socket:
         self.receive_buffer = receive_buffer
         self.sock: socket.socket | None = None
         self.joined: set[tuple[str, int]] = set()
+        # per-packet work done once: PKTINFO bytes -> (destination, ifindex), and
+        # (source, ifindex) -> the ancillary data of a reply
+        self._arrivals: dict[bytes, tuple[str, int]] = {}
+        self._replies: dict[tuple[str, int], Ancillary] = {}
 
     @property
     def is_open(self) -> bool:
@@ -138,14 +149,23 @@ class Dhcp6Socket:
         if sock is None:
             return out
         recvmsg = sock.recvmsg
+        arrivals = self._arrivals
         while len(out) < limit:
             try:
                 data, ancdata, _flags, address = recvmsg(MAX_DATAGRAM, _CMSG_SPACE)
             except (BlockingIOError, InterruptedError):
                 break
-            destination, ifindex = _pktinfo(ancdata)
-            source = address[0].partition("%")[0]
-            out.append(Datagram(data, source, address[1], ifindex, destination))
+            key = ancdata[0][2] if len(ancdata) == 1 else b""
+            arrival = arrivals.get(key) if key else None
+            if arrival is None:
+                arrival = _pktinfo(ancdata)
+                if key:
+                    _bounded(arrivals)
+                    arrivals[key] = arrival
+            source = address[0]
+            if "%" in source:
+                source = source.partition("%")[0]
+            out.append(Datagram(data, source, address[1], arrival[1], arrival[0]))
         return out
 
     def send(
@@ -154,8 +174,13 @@ class Dhcp6Socket:
         """Send ``data`` out of interface ``ifindex`` (OSError when the kernel refuses)."""
         if self.sock is None:
             raise OSError(errno.EBADF, "socket not open")
-        local = socket.inet_pton(socket.AF_INET6, source) if source else _UNSPECIFIED
-        ancillary = [(socket.IPPROTO_IPV6, socket.IPV6_PKTINFO, _PKTINFO.pack(local, ifindex))]
+        ancillary = self._replies.get((source, ifindex))
+        if ancillary is None:
+            local = socket.inet_pton(socket.AF_INET6, source) if source else _UNSPECIFIED
+            info = _PKTINFO.pack(local, ifindex)
+            ancillary = [(socket.IPPROTO_IPV6, socket.IPV6_PKTINFO, info)]
+            _bounded(self._replies)
+            self._replies[(source, ifindex)] = ancillary
         scope = ifindex if is_link_local(destination) else 0
         self.sock.sendmsg([data], ancillary, 0, (destination, port, 0, scope))
 
@@ -264,6 +289,9 @@ class ServiceSockets:
         self.retries_left = config.max_retries
         self.last_errors: list[str] = []
         self._timer: asyncio.TimerHandle | None = None
+        # (ifindex, source, source port, destination) -> link; emptied whenever the interfaces
+        # or unicast addresses listened on change
+        self._links: dict[tuple[int, str, int, str], LinkInfo | None] = {}
 
     def start(self) -> None:
         """The initial attempt; retries are scheduled on the loop as configured."""
@@ -297,6 +325,7 @@ class ServiceSockets:
             self.sock.leave(index)
         self.active.clear()
         self.unicast.clear()
+        self._links.clear()
         self.config = config
         self.start()
 
@@ -305,6 +334,7 @@ class ServiceSockets:
         self.cancel_retry()
         self.active.clear()
         self.unicast.clear()
+        self._links.clear()
         self.sock.close()
 
     def cancel_retry(self) -> None:
@@ -344,6 +374,7 @@ class ServiceSockets:
 
     def attempt(self) -> list[str]:
         """Open what is not open yet; the reasons for what still fails."""
+        self._links.clear()
         if self.config.empty:
             return []
         if not self.sock.is_open:
@@ -402,6 +433,17 @@ class ServiceSockets:
 
     def link_for(self, datagram: Datagram) -> LinkInfo | None:
         """Where a received datagram belongs, or None when this service must not take it."""
+        key = (datagram.ifindex, datagram.source, datagram.source_port, datagram.destination)
+        try:
+            return self._links[key]
+        except KeyError:
+            pass
+        link = self._find_link(datagram)
+        _bounded(self._links)
+        self._links[key] = link
+        return link
+
+    def _find_link(self, datagram: Datagram) -> LinkInfo | None:
         destination = datagram.destination
         active = self.active.get(datagram.ifindex)
         if active is not None and (destination in DHCP_GROUPS or is_link_local(destination)):

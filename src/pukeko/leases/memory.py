@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from functools import partial
 from ipaddress import IPv4Address, IPv6Address
 from typing import Generic, Protocol, TypeVar
 
@@ -40,6 +41,13 @@ class Journal(Protocol[L]):
         durable (or fails with LeasePersistError), or None when there is nothing to wait for."""
         ...
 
+    def persist_many(
+        self, reservations: Sequence[LeaseReservation[L]]
+    ) -> asyncio.Future[None] | None:
+        """Queue several prepared reservations as one unit: one future (or None) for them all;
+        it fails when any of them could not be written."""
+        ...
+
     async def maybe_run_lfc(self, now: float) -> bool:
         """Start housekeeping when due."""
         ...
@@ -47,6 +55,33 @@ class Journal(Protocol[L]):
     async def close(self) -> None:
         """Flush and release resources."""
         ...
+
+
+def all_of(futures: Sequence[asyncio.Future[None]]) -> asyncio.Future[None] | None:
+    """One future for several: done when all are, failed with the first failure seen."""
+    if not futures:
+        return None
+    if len(futures) == 1:
+        return futures[0]
+    combined: asyncio.Future[None] = futures[0].get_loop().create_future()
+    left = [len(futures)]
+    failure: list[BaseException] = []
+
+    def one_done(done: asyncio.Future[None]) -> None:
+        if done.cancelled():
+            failure.append(asyncio.CancelledError())
+        elif (error := done.exception()) is not None:
+            failure.append(error)
+        left[0] -= 1
+        if left[0] == 0 and not combined.done():
+            if failure:
+                combined.set_exception(failure[0])
+            else:
+                combined.set_result(None)
+
+    for future in futures:
+        future.add_done_callback(one_done)
+    return combined
 
 
 class NullJournal(Generic[L]):
@@ -61,6 +96,12 @@ class NullJournal(Generic[L]):
     def persist(self, reservation: LeaseReservation[L]) -> asyncio.Future[None] | None:
         """Nothing to write."""
         return None
+
+    def persist_many(
+        self, reservations: Sequence[LeaseReservation[L]]
+    ) -> asyncio.Future[None] | None:
+        """``persist`` each (a subclass may write); one future for them all, or None."""
+        return all_of([w for r in reservations if (w := self.persist(r)) is not None])
 
     async def maybe_run_lfc(self, now: float) -> bool:
         """There is no file to clean up."""
@@ -129,6 +170,52 @@ class IndexedLeaseStore(Generic[L, IndexT]):
             self._as_index().rollback(held)
         else:
             self._as_index().release(held)
+
+    def commit_many(self, reservations: Sequence[Reservation]) -> asyncio.Future[None] | None:
+        """Make several reserved batches durable as one unit (one write for them all).
+
+        Returns None when they are durable already (nothing to write), else a future that
+        completes once they are, or fails (LeasePersistError) after the index was restored for
+        every one of them. The future is the caller's own: cancelling it leaves the write and
+        the index alone. Raises ReservationStateError (changing nothing) when one is not open.
+        """
+        held = [self._own(r) for r in reservations]
+        for one in held:
+            if one.state != "open":
+                raise ReservationStateError(f"reservation is already {one.state}")
+        for one in held:
+            one.state = "writing"
+        written = self._journal.persist_many(held)
+        index = self._as_index()
+        if written is None:
+            for one in held:
+                index.release(one)
+            return None
+        outcome: asyncio.Future[None] = written.get_loop().create_future()
+        written.add_done_callback(partial(self._settle_all, held, outcome))
+        return outcome
+
+    def _settle_all(
+        self,
+        held: list[LeaseReservation[L]],
+        outcome: asyncio.Future[None],
+        done: asyncio.Future[None],
+    ) -> None:
+        error = asyncio.CancelledError() if done.cancelled() else done.exception()
+        index = self._as_index()
+        for one in held:
+            if one.state != "writing":
+                continue
+            if error is None:
+                index.release(one)
+            else:
+                index.rollback(one)
+        if outcome.done():
+            return
+        if error is None:
+            outcome.set_result(None)
+        else:
+            outcome.set_exception(error)
 
     def rollback(self, reservation: Reservation) -> None:
         """Take a reserved, uncommitted batch back out of the index."""

@@ -13,6 +13,10 @@ Reads the engine needs while deciding are synchronous and served from memory thr
   restarted server will load the change; only then may the reply leave (DESIGN.md "Persist
   before reply"). When the write fails it raises :class:`LeasePersistError` and the index is
   put back as it was (changes reserved later on the same addresses are kept).
+* ``commit_many(reservations)`` is ``commit`` for several batches at once, without a coroutine
+  per batch (the packet loop hands over every reservation of one pass this way): one shared
+  write, and one future for them all (None when they are durable already). When the write fails
+  the future fails and every batch is taken back out of the index, as ``commit`` does.
 * ``rollback(reservation)`` abandons a batch that was reserved but should not be committed.
 
 Query coroutines (``get``, ``get_by_*``, ``page``, ``expired``) exist for the lease commands;
@@ -21,7 +25,7 @@ a backend that keeps everything in memory answers them from the index.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from ipaddress import IPv4Address, IPv6Address
 from typing import Protocol
 
@@ -79,6 +83,11 @@ class LeaseWriter(Protocol):
 
     async def commit(self, reservation: Reservation) -> None:
         """Make a reserved batch durable; LeasePersistError (index restored) on failure."""
+        ...
+
+    def commit_many(self, reservations: Sequence[Reservation]) -> Awaitable[None] | None:
+        """``commit`` for several batches as one unit: an asyncio future (None: durable
+        already) that the caller may cancel without cancelling the write."""
         ...
 
     def rollback(self, reservation: Reservation) -> None:

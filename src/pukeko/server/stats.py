@@ -151,9 +151,26 @@ class StatsManager:
         obs.record(current + delta, now)  # type: ignore[operator]
 
     def apply(self, deltas: Iterable[tuple[str, int]], now: float) -> None:
-        """Apply an engine Outcome's ``stat_deltas`` (``(name, increment)`` pairs)."""
+        """Apply an engine Outcome's ``stat_deltas`` (``(name, increment)`` pairs).
+
+        Same effect as ``add`` for each pair; integer counters with a count limit (the
+        per-packet case) are updated inline.
+        """
+        stats = self._stats
+        integer = StatKind.INTEGER
         for name, delta in deltas:
-            self.add(name, delta, now)
+            obs = stats.get(name)
+            if obs is None or obs.kind is not integer or type(delta) is not int:
+                self.add(name, delta, now)
+                continue
+            count = obs.limit.count
+            if count is None:
+                self.add(name, delta, now)
+                continue
+            samples = obs.samples
+            samples.appendleft(((samples[0][0] if samples else 0) + delta, now))  # type: ignore[operator]
+            if len(samples) > count and len(samples) > 1:
+                samples.pop()
 
     def get(self, name: str) -> Observation | None:
         """The observation called ``name``, or None."""
