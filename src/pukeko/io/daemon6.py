@@ -70,7 +70,8 @@ from pukeko.io.runtime6 import Service6, ServiceState, StorePersistence
 from pukeko.io.serverid_file import HwAddrSource, ServerDuid, data_directory, load_server_duid
 from pukeko.io.udp6 import SERVER_PORT, listen_config
 from pukeko.leases.memory import IndexedLeaseStore6
-from pukeko.leases.model import LeaseChange
+from pukeko.leases.model import Lease6, LeaseChange
+from pukeko.leases.sanity import check_leases
 from pukeko.leases.store import LeaseStoreError
 from pukeko.server.dhcp6.alloc_adapter import StateAllocation, allocation_for
 from pukeko.server.dhcp6.engine import Dhcp6Engine
@@ -83,6 +84,7 @@ FAMILY = 6
 VERSION_TYPE = "pukeko"
 LFC_CHECK_SECONDS = 60.0  # how often the lease file cleanup is asked whether it is due
 DBG_BASIC = 40  # Kea DBG_DHCP6_BASIC
+LEASE_PAGE = 10_000  # leases read per page for the sanity checks at load
 
 
 class Daemon6:
@@ -254,6 +256,7 @@ class Daemon6:
             if store_key(previous) != store_key(config):
                 out.store = lease_store_for(config)
                 await out.store.open()
+                await self._check_loaded_leases(out.store, config)
             out.control_path = control_path(config)
             if out.control_path and out.control_path != control_path(previous):
                 control = self._control_server(out.control_path)
@@ -263,6 +266,18 @@ class Daemon6:
                 self.logging.configure(config.loggers)
         except (LeaseStoreError, OSError, ServerIdError, LogSetupError) as exc:
             raise StartupError(self._prepare_error(exc)) from exc
+
+    async def _check_loaded_leases(self, store: IndexedLeaseStore6, config: Config) -> None:
+        """Kea's ``sanity-checks`` on the leases just loaded; fixes and drops are stored."""
+        leases: list[Lease6] = []
+        after = None
+        while page := await store.page(after, LEASE_PAGE):
+            leases.extend(page)
+            after = page[-1].address
+        result = check_leases(leases, config)
+        self.logging.emit(result.log)
+        if result.changes:
+            await store.apply(result.changes)
 
     def _make_duid(self, config: Config) -> ServerDuid:
         data_dir = data_directory(config)

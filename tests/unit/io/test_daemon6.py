@@ -339,3 +339,32 @@ def test_shutdown_sets_the_exit_value_and_run_returns_it(tmp_path: Path) -> None
 
     assert asyncio.run(main()) == 3
     assert not list(tmp_path.glob("*.pid"))
+
+
+def test_loaded_leases_get_kea_sanity_checks(tmp_path: Path) -> None:
+    from pukeko.leases.csvcodec import HEADER6, lease6_to_line
+
+    leases = tmp_path / "leases6.csv"
+    misfiled = Lease6(IPv6Address("2001:db8:1::15"), LeaseType.NA, 128, b"\x01" * 8, 1, 9,
+                      4000, 3000, int(T0))  # fmt: skip
+    nowhere = Lease6(IPv6Address("2001:db8:99::1"), LeaseType.NA, 128, b"\x02" * 8, 1, 1,
+                     4000, 3000, int(T0))  # fmt: skip
+    leases.write_text(HEADER6 + "\n" + lease6_to_line(misfiled) + lease6_to_line(nowhere))
+    database = {"type": "memfile", "name": str(leases), "lfc-interval": 0}
+
+    async def check(daemon: Daemon6, clock: Clock) -> None:
+        assert daemon.store is not None
+        view = daemon.store.view
+        fixed = view.get(LeaseType.NA, misfiled.address)
+        assert fixed is not None and fixed.subnet_id == 1
+        assert view.get(LeaseType.NA, nowhere.address) is None
+
+    running(
+        tmp_path,
+        check,
+        **{"lease-database": database, "sanity-checks": {"lease-checks": "fix-del"}},
+    )
+    rows = leases.read_text().splitlines()
+    assert rows[-2].startswith("2001:db8:1::15,") and ",1,3000,0," in rows[-2]
+    deleted = rows[-1].split(",")
+    assert deleted[0] == "2001:db8:99::1" and deleted[2] == "0"  # valid_lifetime 0: a deletion
