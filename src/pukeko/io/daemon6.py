@@ -27,8 +27,8 @@ Differences from Kea, on purpose:
 * only the ``memfile`` lease database type exists; another type is a configuration error;
 * ``status-get`` reports multi-threading as disabled whatever ``multi-threading`` says, because
   Pukeko serves from one thread (with batched, asynchronous lease writes);
-* the startup and shutdown messages keep Kea's texts with ``pukeko`` as the version type:
-  ``Kea DHCPv6 server version 0.1.0 (pukeko) starting``.
+* the startup messages keep Kea's message IDs and wording with the product name changed:
+  ``DHCP6_STARTING Pukeko DHCPv6 server version 0.1.0 (pukeko) starting``.
 """
 
 from __future__ import annotations
@@ -157,7 +157,7 @@ class Daemon6:
 
     async def _start(self) -> None:
         version = pukeko.__version__
-        text = f"Kea DHCPv6 server version {version} ({VERSION_TYPE}) starting"
+        text = f"Pukeko DHCPv6 server version {version} ({VERSION_TYPE}) starting"
         self._log("INFO", "DHCP6_STARTING", text)
         config = self._startup_config()
         try:
@@ -179,7 +179,7 @@ class Daemon6:
         if self.open_sockets:
             self._start_service(config)
         self.started_at = self.reloaded_at = self.clock()
-        self._log("INFO", "DHCP6_STARTED", f"Kea DHCPv6 server version {version} started")
+        self._log("INFO", "DHCP6_STARTED", f"Pukeko DHCPv6 server version {version} started")
 
     def _startup_config(self) -> Config:
         try:
