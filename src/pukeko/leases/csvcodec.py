@@ -25,7 +25,7 @@ from enum import IntEnum
 from ipaddress import IPv4Address, IPv6Address
 from typing import Generic, TypeVar
 
-from pukeko.leases.model import Lease4, Lease6, LeaseState, LeaseType
+from pukeko.leases.model import Lease4, Lease6, LeaseState, LeaseType, make_lease6
 
 L = TypeVar("L", Lease6, Lease4)
 
@@ -244,53 +244,6 @@ def _address4(text: str) -> IPv4Address:
 
 
 AddressParser6 = Callable[[str], IPv6Address]
-_LEASE6_FIELDS = [
-    "address",
-    "lease_type",
-    "prefix_len",
-    "duid",
-    "iaid",
-    "subnet_id",
-    "valid_lifetime",
-    "preferred_lifetime",
-    "cltt",
-    "fqdn_fwd",
-    "fqdn_rev",
-    "hostname",
-    "hwaddr",
-    "hwtype",
-    "hwaddr_source",
-    "state",
-    "user_context",
-]
-
-
-def _slot_constructor() -> Callable[..., Lease6]:
-    """Build Lease6 objects by setting their slots directly: twice as fast as the frozen
-    dataclass __init__, which matters when loading a million rows. Falls back to the
-    ordinary constructor if the model's fields ever differ from the ones listed here."""
-    if list(Lease6.__dataclass_fields__) != _LEASE6_FIELDS:
-        return Lease6  # pragma: no cover
-    (s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15, s16) = [
-        Lease6.__dict__[name].__set__ for name in _LEASE6_FIELDS
-    ]
-    new = object.__new__
-
-    def make(
-        a0: object, a1: object, a2: object, a3: object, a4: object, a5: object, a6: object,
-        a7: object, a8: object, a9: object, a10: object, a11: object, a12: object,
-        a13: object, a14: object, a15: object, a16: object,
-    ) -> Lease6:  # fmt: skip
-        x: Lease6 = new(Lease6)
-        s0(x, a0), s1(x, a1), s2(x, a2), s3(x, a3), s4(x, a4), s5(x, a5), s6(x, a6)
-        s7(x, a7), s8(x, a8), s9(x, a9), s10(x, a10), s11(x, a11), s12(x, a12)
-        s13(x, a13), s14(x, a14), s15(x, a15), s16(x, a16)
-        return x
-
-    return make
-
-
-make_lease6 = _slot_constructor()
 AddressParser4 = Callable[[str], IPv4Address]
 
 # ---------------------------------------------------------------- DHCPv6 rows

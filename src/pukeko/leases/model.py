@@ -7,6 +7,7 @@ A change is a new row made with :func:`dataclasses.replace`; nothing mutates a l
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 from ipaddress import IPv4Address, IPv6Address
@@ -108,3 +109,31 @@ class LeaseChange:
 
     kind: ChangeKind
     lease: Lease
+
+
+LEASE6_FIELDS: tuple[str, ...] = tuple(Lease6.__dataclass_fields__)
+
+
+def _lease6_builder() -> Callable[..., Lease6]:
+    """A positional Lease6 constructor (fields in ``LEASE6_FIELDS`` order) that writes the slots
+    directly: about twice as fast as the frozen dataclass ``__init__``, which matters when a
+    million rows load or a lease is made per packet. The result equals ``Lease6(*values)``."""
+    setters = [Lease6.__dict__[name].__set__ for name in LEASE6_FIELDS]
+    (s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15, s16) = setters
+    new = object.__new__
+
+    def make(
+        a0: object, a1: object, a2: object, a3: object, a4: object, a5: object, a6: object,
+        a7: object, a8: object, a9: object, a10: object, a11: object, a12: object,
+        a13: object, a14: object, a15: object, a16: object,
+    ) -> Lease6:  # fmt: skip
+        x: Lease6 = new(Lease6)
+        s0(x, a0), s1(x, a1), s2(x, a2), s3(x, a3), s4(x, a4), s5(x, a5), s6(x, a6)
+        s7(x, a7), s8(x, a8), s9(x, a9), s10(x, a10), s11(x, a11), s12(x, a12)
+        s13(x, a13), s14(x, a14), s15(x, a15), s16(x, a16)
+        return x
+
+    return make
+
+
+make_lease6 = _lease6_builder()
