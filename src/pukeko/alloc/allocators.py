@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
@@ -180,17 +181,23 @@ def _locate(state: AllocationState, pools: Sequence[PoolRef], position: int) -> 
     return pools[-1], state.occupancy_of(pools[-1]).capacity - 1
 
 
-def _single(found: Pick | None) -> int | None:
-    return None if found is None else found[1]
-
-
 # -- strategies ---------------------------------------------------------------------------------
 
 
-class IterativeAllocator:
-    """Kea's IterativeAllocator: continue after the last allocated resource, pool after pool."""
+class _PoolsAllocator(ABC):
+    """What every strategy shares: picking in one pool is picking in a list of one."""
 
-    name = "iterative"
+    @abstractmethod
+    def pick_in_pools(
+        self,
+        state: AllocationState,
+        pools: Sequence[PoolRef],
+        hint: int | None,
+        is_free: IsFree,
+        *,
+        client_key: bytes = b"",
+    ) -> Pick | None:
+        """A free (pool, address) from several pools of one subnet (each strategy's own rule)."""
 
     def pick(
         self,
@@ -201,8 +208,15 @@ class IterativeAllocator:
         *,
         client_key: bytes = b"",
     ) -> int | None:
-        """A free address of one pool, continuing after the pool's last pick."""
-        return _single(self.pick_in_pools(state, (pool,), hint, is_free, client_key=client_key))
+        """A free address of one pool, by the strategy's rule, or None when it is exhausted."""
+        found = self.pick_in_pools(state, (pool,), hint, is_free, client_key=client_key)
+        return None if found is None else found[1]
+
+
+class IterativeAllocator(_PoolsAllocator):
+    """Kea's IterativeAllocator: continue after the last allocated resource, pool after pool."""
+
+    name = "iterative"
 
     def pick_in_pools(
         self,
@@ -249,25 +263,13 @@ class IterativeAllocator:
         state.cursors[("iterative-pool", ref.cursor_key)] = ref.range.offset(addr)
 
 
-class RandomAllocator:
+class RandomAllocator(_PoolsAllocator):
     """A uniformly random free resource of the pools (``random.Random`` injected)."""
 
     name = "random"
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-
-    def pick(
-        self,
-        state: AllocationState,
-        pool: PoolRef,
-        hint: int | None,
-        is_free: IsFree,
-        *,
-        client_key: bytes = b"",
-    ) -> int | None:
-        """A uniformly random free address of one pool."""
-        return _single(self.pick_in_pools(state, (pool,), hint, is_free, client_key=client_key))
 
     def pick_in_pools(
         self,
@@ -310,22 +312,10 @@ class RandomAllocator:
         return None
 
 
-class HashAllocator:
+class HashAllocator(_PoolsAllocator):
     """Pukeko extension: start at hash(DUID, IAID) over the pools, then the next free one."""
 
     name = "hash"
-
-    def pick(
-        self,
-        state: AllocationState,
-        pool: PoolRef,
-        hint: int | None,
-        is_free: IsFree,
-        *,
-        client_key: bytes = b"",
-    ) -> int | None:
-        """The client's hashed position in one pool, or the next free one after it."""
-        return _single(self.pick_in_pools(state, (pool,), hint, is_free, client_key=client_key))
 
     def pick_in_pools(
         self,
