@@ -33,8 +33,14 @@ from pukeko.config.schema_common import (
 # SUBNET6_DEFAULTS: Kea caps subnet ids at 4294967294 ("not within expected range").
 SUBNET_ID = i("id", (0, 2**32 - 2), 0)
 
+# Allocation strategies: Kea 2.4's `allocator` / `pd-allocator` keywords (Kea 2.2 has only its
+# iterative allocator and no keyword), plus Pukeko's "hash" (docs/compatibility.md).
+ALLOCATORS = ("iterative", "random", "hash")
+
 # Keys that global, shared-network and subnet levels all accept (inheritable parameters).
 _NETWORK_COMMON = (
+    s("allocator", choices=ALLOCATORS),
+    s("pd-allocator", choices=ALLOCATORS),
     *PREFERRED_LIFETIMES,
     *VALID_LIFETIMES,
     *TIMERS,

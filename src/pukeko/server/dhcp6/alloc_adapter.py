@@ -1,14 +1,16 @@
 """The engine's allocation port backed by ``pukeko.alloc`` (occupancy state + a strategy).
 
 Kea 2.2 always allocates with its iterative allocator (``allocator`` / ``pd-allocator`` came in
-2.3); the keywords are honoured when a configuration carries them. The client's hint is handled
-by the engine (Kea's first pass over the network), so the strategy is asked without one.
+Kea 2.4); the keywords are honoured when a configuration carries them, at the subnet, shared
+network or global level (the nearest wins, as for Kea's other inherited parameters). The client's
+hint is handled by the engine (Kea's first pass over the network), so the strategy is asked
+without one.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple
 
 from pukeko.alloc.allocators import Allocator, IterativeAllocator, client_key, make_allocator
@@ -35,10 +37,17 @@ class Route(NamedTuple):
 class StateAllocation:
     """Picks free resources from an :class:`AllocationState` with one allocator per kind."""
 
-    def __init__(self, state: AllocationState, addresses: Allocator, prefixes: Allocator) -> None:
+    def __init__(
+        self,
+        state: AllocationState,
+        addresses: Allocator,
+        prefixes: Allocator,
+        per_subnet: Mapping[int, tuple[Allocator, Allocator]] | None = None,
+    ) -> None:
         self.state = state
         self.addresses = addresses
         self.prefixes = prefixes
+        self.per_subnet = per_subnet or {}  # subnet id -> (address, prefix) strategies
         self._routes: dict[tuple[int, LeaseType], Route] = {}
 
     def pick(
@@ -87,7 +96,8 @@ class StateAllocation:
         kind = "na" if lease_type == _TA else KIND_OF_TYPE[lease_type]
         refs = tuple(ref for ref in self.state.pools(subnet_id) if ref.kind == kind)
         guarded = any(ref.client_class for ref in refs)
-        strategy = self.prefixes if lease_type == _PD else self.addresses
+        addresses, prefixes = self.per_subnet.get(subnet_id, (self.addresses, self.prefixes))
+        strategy = prefixes if lease_type == _PD else addresses
         fast = not guarded and isinstance(strategy, IterativeAllocator)
         route = self._routes[(subnet_id, lease_type)] = Route(refs, guarded, strategy, fast)
         return route
@@ -101,13 +111,34 @@ class StateAllocation:
         self.state.rebuild(leases)
 
 
+DEFAULT_ALLOCATOR = "iterative"
+
+
+def allocator_names(config: Config, subnet: Subnet, key: str) -> str:
+    """The ``allocator`` / ``pd-allocator`` in force for a subnet: subnet, network, global."""
+    network = next((n for n in config.shared_networks if n.name == subnet.shared_network), None)
+    for level in (subnet.extra, network.extra if network else {}, config.extra):
+        value = level.get(key)
+        if isinstance(value, str):
+            return value
+    return DEFAULT_ALLOCATOR
+
+
 def allocation_for(config: Config, rng: random.Random | None = None) -> StateAllocation:
-    """The allocation port for a configuration (``allocator``, ``pd-allocator``; iterative)."""
-    names = config.extra
-    address_name = str(names.get("allocator", "iterative"))
-    prefix_name = str(names.get("pd-allocator", "iterative"))
-    return StateAllocation(
-        AllocationState(config),
-        make_allocator(address_name, rng),
-        make_allocator(prefix_name, rng),
-    )
+    """The allocation port for a configuration, one strategy instance per allocator name."""
+    made: dict[str, Allocator] = {}
+
+    def strategy(name: str) -> Allocator:
+        if name not in made:
+            made[name] = make_allocator(name, rng)
+        return made[name]
+
+    per_subnet = {
+        subnet.id: (
+            strategy(allocator_names(config, subnet, "allocator")),
+            strategy(allocator_names(config, subnet, "pd-allocator")),
+        )
+        for subnet in config.all_subnets
+    }
+    default = strategy(DEFAULT_ALLOCATOR)
+    return StateAllocation(AllocationState(config), default, default, per_subnet)
