@@ -35,12 +35,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import logging
 import os
 import sys
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Iterator, Sequence
 from typing import Any, TextIO
 
 import pukeko
@@ -85,6 +86,24 @@ VERSION_TYPE = "pukeko"
 LFC_CHECK_SECONDS = 60.0  # how often the lease file cleanup is asked whether it is due
 DBG_BASIC = 40  # Kea DBG_DHCP6_BASIC
 LEASE_PAGE = 10_000  # leases read per page for the sanity checks at load
+
+
+@contextlib.contextmanager
+def bulk_load() -> Iterator[None]:
+    """No cyclic garbage collection while a lease file loads, and none of it afterwards.
+
+    Loading creates millions of long-lived objects and no cycles: each automatic collection
+    would rescan all of them. Afterwards ``gc.freeze()`` moves them out of the collector's sight,
+    so later collections (per packet) do not walk the whole lease table either.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
 
 
 class Daemon6:
@@ -255,7 +274,8 @@ class Daemon6:
                 out.duid = self._make_duid(config)
             if store_key(previous) != store_key(config):
                 out.store = lease_store_for(config)
-                await out.store.open()
+                with bulk_load():
+                    await out.store.open()
                 await self._check_loaded_leases(out.store, config)
             out.control_path = control_path(config)
             if out.control_path and out.control_path != control_path(previous):
