@@ -185,9 +185,9 @@ def _locate(state: AllocationState, pools: Sequence[PoolRef], position: int) -> 
 
 
 class _PoolsAllocator(ABC):
-    """What every strategy shares: picking in one pool is picking in a list of one."""
+    """What every strategy shares: the hint first, then the strategy's own choice; picking in
+    one pool is picking in a list of one."""
 
-    @abstractmethod
     def pick_in_pools(
         self,
         state: AllocationState,
@@ -197,7 +197,19 @@ class _PoolsAllocator(ABC):
         *,
         client_key: bytes = b"",
     ) -> Pick | None:
-        """A free (pool, address) from several pools of one subnet (each strategy's own rule)."""
+        """A free (pool, address) from several pools of one subnet, or None when all are full."""
+        if not pools:
+            return None
+        found = hint_pick(state, pools, hint, is_free) if hint else None
+        if found is not None:
+            return found
+        return self._choose(state, pools, is_free, client_key)
+
+    @abstractmethod
+    def _choose(
+        self, state: AllocationState, pools: Sequence[PoolRef], is_free: IsFree, client_key: bytes
+    ) -> Pick | None:
+        """The strategy's own pick when there is no usable hint."""
 
     def pick(
         self,
@@ -218,24 +230,14 @@ class IterativeAllocator(_PoolsAllocator):
 
     name = "iterative"
 
-    def pick_in_pools(
-        self,
-        state: AllocationState,
-        pools: Sequence[PoolRef],
-        hint: int | None,
-        is_free: IsFree,
-        *,
-        client_key: bytes = b"",
+    def _choose(
+        self, state: AllocationState, pools: Sequence[PoolRef], is_free: IsFree, client_key: bytes
     ) -> Pick | None:
         """The next free resource after the subnet's last allocated one (Kea order)."""
-        if not pools:
-            return None
-        found = hint_pick(state, pools, hint, is_free) if hint else None
-        if found is None:
-            index, offset = self.start(state, pools)
-            found = walk(state, pools, index, offset, is_free) or sweep(state, pools, is_free)
-            if found is not None:
-                self._remember(state, found)
+        index, offset = self.start(state, pools)
+        found = walk(state, pools, index, offset, is_free) or sweep(state, pools, is_free)
+        if found is not None:
+            self._remember(state, found)
         return found
 
     @staticmethod
@@ -271,21 +273,10 @@ class RandomAllocator(_PoolsAllocator):
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
 
-    def pick_in_pools(
-        self,
-        state: AllocationState,
-        pools: Sequence[PoolRef],
-        hint: int | None,
-        is_free: IsFree,
-        *,
-        client_key: bytes = b"",
+    def _choose(
+        self, state: AllocationState, pools: Sequence[PoolRef], is_free: IsFree, client_key: bytes
     ) -> Pick | None:
         """A uniformly random free resource over all the pools."""
-        if not pools:
-            return None
-        found = hint_pick(state, pools, hint, is_free)
-        if found is not None:
-            return found
         chosen = self._draw(state, pools)
         if chosen is None:
             return sweep(state, pools, is_free)
@@ -317,21 +308,10 @@ class HashAllocator(_PoolsAllocator):
 
     name = "hash"
 
-    def pick_in_pools(
-        self,
-        state: AllocationState,
-        pools: Sequence[PoolRef],
-        hint: int | None,
-        is_free: IsFree,
-        *,
-        client_key: bytes = b"",
+    def _choose(
+        self, state: AllocationState, pools: Sequence[PoolRef], is_free: IsFree, client_key: bytes
     ) -> Pick | None:
         """The client's hashed position over the concatenated pools, or the next free one."""
-        if not pools:
-            return None
-        found = hint_pick(state, pools, hint, is_free)
-        if found is not None:
-            return found
         total = sum(state.occupancy_of(ref).capacity for ref in pools)
         if total == 0:
             return None
