@@ -280,6 +280,28 @@ DHCP_DDNS = table(
     )
 )
 
+# Global keys both daemons take with the same defaults (Kea's SimpleParser4/6 GLOBAL defaults).
+GLOBAL_COMMON = (
+    lst("loggers", "logger"),
+    b("ddns-send-updates", True),
+    b("ddns-override-no-update", False),
+    b("ddns-override-client-update", False),
+    s("ddns-replace-client-name", "never", choices=REPLACE_CLIENT_NAME),
+    s("ddns-generated-prefix", "myhost"),
+    s("ddns-qualifying-suffix", ""),
+    b("ddns-update-on-renew", False),
+    b("ddns-use-conflict-resolution", True),
+    s("hostname-char-set", "[^A-Za-z0-9.-]"),
+    s("hostname-char-replacement", ""),
+    b("store-extended-info", False),
+    i("statistic-default-sample-count", UINT32, 20),
+    i("statistic-default-sample-age", UINT32, 0),
+    m("multi-threading", "multi-threading"),
+    b("early-global-reservations-lookup", False),
+    b("ip-reservations-unique", True),
+    b("reservations-lookup-first", False),
+)
+
 SANITY_CHECKS = table(
     (s("lease-checks", "warn", choices=("none", "warn", "fix", "fix-del", "del")),)
 )
