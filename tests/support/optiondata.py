@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -23,6 +24,27 @@ FIXED_SIZE = {
     "uint8": 1, "int8": 1, "boolean": 1, "uint16": 2, "int16": 2, "uint32": 4, "int32": 4,
     "ipv4-address": 4, "ipv6-address": 16,
 }  # fmt: skip
+
+
+# A row of the ARM's option tables as the tests embed them: "name | code | type | array |"
+# (the v6 table marks one name with a footnote, " (1)").
+_ARM_ROW = re.compile(r"^([a-z0-9-]+)(?: \(1\))? \| (\d+) \| ([a-z0-9 (),-]+?) \| (true|false) \|$")
+
+
+def parse_arm_rows(text: str) -> dict[str, tuple[int, str, bool, tuple[str, ...]]]:
+    """Rows of an ARM option table: name -> (code, type, array, record field types)."""
+    rows: dict[str, tuple[int, str, bool, tuple[str, ...]]] = {}
+    for line in text.splitlines():
+        match = _ARM_ROW.match(line.strip())
+        if match is None:
+            continue
+        name, code, kind, array = match.groups()
+        fields: tuple[str, ...] = ()
+        if kind.startswith("record"):
+            fields = tuple(f.strip() for f in kind[len("record") :].strip(" ()").split(","))
+            kind = "record"
+        rows[name] = (int(code), kind, array == "true", fields)
+    return rows
 
 
 def load_kea_json(path: Path) -> Any:

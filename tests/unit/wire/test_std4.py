@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from tests.support.optiondata import (
     csv_option_data,
     kea_accepts,
     load_kea_json,
+    parse_arm_rows,
     raw_option_data,
     walk_option_lists,
 )
@@ -138,24 +138,6 @@ ARM4_KNOWN_DEVIATIONS: dict[str, tuple[str, int, str, bool, tuple[str, ...]]] = 
     "domain-name": ("domain-name", 15, "string", False, ()),
     "nds-server": ("nds-servers", 85, "ipv4-address", True, ()),
 }
-
-_ROW = re.compile(r"^([a-z0-9-]+) \| (\d+) \| ([a-z0-9 (),-]+?) \| (true|false) \|$")
-
-
-def parse_arm_rows(text: str) -> dict[str, tuple[int, str, bool, tuple[str, ...]]]:
-    """Rows of the ARM option table: name -> (code, type, array, record field types)."""
-    rows: dict[str, tuple[int, str, bool, tuple[str, ...]]] = {}
-    for line in text.splitlines():
-        match = _ROW.match(line.strip())
-        if match is None:
-            continue
-        name, code, kind, array = match.groups()
-        fields: tuple[str, ...] = ()
-        if kind.startswith("record"):
-            fields = tuple(f.strip() for f in kind[len("record") :].strip(" ()").split(","))
-            kind = "record"
-        rows[name] = (int(code), kind, array == "true", fields)
-    return rows
 
 
 def lookup4(name: str) -> OptionDef | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from tests.support.optiondata import (
     csv_option_data,
     kea_accepts,
     load_kea_json,
+    parse_arm_rows,
     raw_option_data,
     walk_option_lists,
 )
@@ -91,24 +91,6 @@ ipv6-address-andsf | 143 | ipv6-address | true |
 # Where Kea 2.2 itself differs from its ARM table: Kea parses pd-exclude as a prefix (its own
 # all-options.json example configures it as "2001:db8:1:1::/64", which a binary option refuses).
 ARM6_KNOWN_DEVIATIONS = {"pd-exclude": ("ipv6-prefix", False, ())}
-
-_ROW = re.compile(r"^([a-z0-9-]+)(?: \(1\))? \| (\d+) \| ([a-z0-9 (),-]+?) \| (true|false) \|$")
-
-
-def parse_arm_rows(text: str) -> dict[str, tuple[int, str, bool, tuple[str, ...]]]:
-    """Rows of the ARM option table: name -> (code, type, array, record field types)."""
-    rows: dict[str, tuple[int, str, bool, tuple[str, ...]]] = {}
-    for line in text.splitlines():
-        match = _ROW.match(line.strip())
-        if match is None:
-            continue
-        name, code, kind, array = match.groups()
-        fields: tuple[str, ...] = ()
-        if kind.startswith("record"):
-            fields = tuple(f.strip() for f in kind[len("record") :].strip(" ()").split(","))
-            kind = "record"
-        rows[name] = (int(code), kind, array == "true", fields)
-    return rows
 
 
 def find_def(name: str, code: int) -> OptionDef | None:
