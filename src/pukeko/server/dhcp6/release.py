@@ -8,15 +8,14 @@ is counted in ``declined-addresses`` (``assigned-nas`` stays, ARM "Decline").
 
 from __future__ import annotations
 
-from pukeko.leases.model import ChangeKind, Lease6, LeaseState, LeaseType
+from pukeko.alloc.reclaim import decline
+from pukeko.leases.model import ChangeKind, LeaseType
 from pukeko.server.dhcp6 import stats6
 from pukeko.server.dhcp6.context import Exchange
 from pukeko.server.dhcp6.ia import ia_tlv
-from pukeko.server.dhcp6.lease_rows import evolve6
 from pukeko.wire.ia6 import Ia6, Status6, status_tlv
 from pukeko.wire.pkt6 import OPTION_IA_PD
 
-EMPTY_DUID = b"\x00"  # Kea DUID::EMPTY(), the owner of a declined lease
 SUMMARY_TEXT = "Summary status for all processed IA_NAs"
 
 
@@ -69,22 +68,6 @@ def _status(ia: Ia6, code: int, text: str) -> tuple[bytes, int]:
     return ia_tlv(ia.code, ia.iaid, 0, 0, [(13, status_tlv(code, text))]), code
 
 
-def declined(lease: Lease6, probation: int, cltt: int) -> Lease6:
-    """The lease after a Decline (Kea Lease6::decline)."""
-    return evolve6(
-        lease,
-        hwaddr=b"",
-        duid=EMPTY_DUID,
-        preferred_lifetime=0,
-        valid_lifetime=probation,
-        cltt=cltt,
-        hostname="",
-        fqdn_fwd=False,
-        fqdn_rev=False,
-        state=LeaseState.DECLINED,
-    )
-
-
 def decline_ia(ex: Exchange, ia: Ia6, probation: int) -> bytes:
     """The IA_NA answer to one IA_NA of a Decline (declineIA / declineLease)."""
     ex.emit("DHCP6_DECLINE_PROCESS_IA", ex.label, ia.iaid)
@@ -115,7 +98,7 @@ def decline_ia(ex: Exchange, ia: Ia6, probation: int) -> bytes:
             ex.emit("DHCP6_DECLINE_FAIL_IAID_MISMATCH", ex.label, text, ia.iaid, lease.iaid)
             _set_status(subs, Status6.NO_BINDING, "This is your address, but you used wrong IAID")
             continue
-        ex.record(ChangeKind.UPDATE, declined(lease, probation, ex.cltt))
+        ex.record(ChangeKind.UPDATE, decline(lease, ex.cltt, probation))
         ex.stat(stats6.subnet_stat(lease.subnet_id, stats6.DECLINED_ADDRESSES))
         ex.stat(stats6.DECLINED_ADDRESSES)
         ex.emit("DHCP6_DECLINE_LEASE", ex.label, text, probation)
