@@ -33,10 +33,11 @@ string functions            ``substring(s, start, len|all)``, ``split(s, delims,
                             ``hexstring(s, sep)``
 conversions                 ``addrtotext``, ``int8totext``, ``int16totext``, ``int32totext``,
                             ``uint8totext``, ``uint16totext``, ``uint32totext``
+case (extension)            ``lcase(s)``, ``ucase(s)``: Kea 2.4 functions Pukeko accepts
 ==========================  ==========================================================
 
 Deliberately absent because Kea 2.2 does not have them (later Kea versions or ARM text only):
-``lcase``, ``ucase``, ``known``/``unknown`` keywords (the 2.2 ARM lists them but its lexer
+``known``/``unknown`` keywords (the 2.2 ARM lists them but its lexer
 rejects them: use ``member('KNOWN')``), ``pkt4.*``/``pkt6.*`` fields added after 2.2, string
 escapes inside quotes, sub-option names (``option[1].option[name]``), negative integer
 literals as values.
@@ -49,13 +50,19 @@ from pukeko.classify.ast import (
     referenced_classes,
     to_text,
 )
+from pukeko.classify.evaluate import EvaluationError, Test, Value, compile_test, compile_value
 from pukeko.classify.lexer import ExpressionError
 from pukeko.classify.parser import MAX_NESTING, parse_expression
 
 __all__ = [
     "MAX_NESTING",
+    "EvaluationError",
     "Expression",
     "ExpressionError",
+    "Test",
+    "Value",
+    "compile_test",
+    "compile_value",
     "depends_on_known",
     "is_boolean",
     "parse_expression",

@@ -79,6 +79,13 @@ class TextFunc(enum.Enum):
     UINT32TOTEXT = "uint32totext"
 
 
+class CaseFunc(enum.Enum):
+    """ASCII case conversions (Kea 2.4 ``lcase``/``ucase``; a Pukeko extension over Kea 2.2)."""
+
+    LCASE = "lcase"
+    UCASE = "ucase"
+
+
 # --- string-valued leaves -------------------------------------------------------------------
 
 
@@ -260,6 +267,14 @@ class ToText:
     operand: Expression
 
 
+@dataclass(frozen=True, slots=True)
+class ChangeCase:
+    """``lcase(x)`` / ``ucase(x)``: ASCII letters of ``x`` in lower / upper case."""
+
+    func: CaseFunc
+    operand: Expression
+
+
 # --- boolean operators ----------------------------------------------------------------------
 
 
@@ -315,6 +330,7 @@ Expression: TypeAlias = (
     | IfElse
     | HexString
     | ToText
+    | ChangeCase
     | Equal
     | Not
     | And
@@ -335,7 +351,7 @@ def is_boolean(node: Expression) -> bool:
 def children(node: Expression) -> tuple[Expression, ...]:
     """The direct sub-expressions of ``node``, left to right."""
     match node:
-        case Substring(operand=x) | ToText(operand=x) | Not(operand=x):
+        case Substring(operand=x) | ToText(operand=x) | ChangeCase(operand=x) | Not(operand=x):
             return (x,)
         case Split(operand=x, delimiters=y) | HexString(operand=x, separator=y):
             return (x, y)
@@ -457,6 +473,8 @@ def to_text(node: Expression) -> str:
             return f"hexstring({to_text(x)}, {to_text(sep)})"
         case ToText(func=func, operand=x):
             return f"{func.value}({to_text(x)})"
+        case ChangeCase(func=case, operand=x):
+            return f"{case.value}({to_text(x)})"
         case Equal(left=left, right=right):
             return f"{to_text(left)} == {to_text(right)}"
         case Not(operand=x):

@@ -130,6 +130,9 @@ class T(enum.IntEnum):
     HEXSTRING = enum.auto()
     OPTION_NAME = enum.auto()
     IP_ADDRESS = enum.auto()
+    # Pukeko extension: Kea 2.4 string functions, not in Kea 2.2's token list.
+    LCASE = enum.auto()
+    UCASE = enum.auto()
 
 
 # Fixed-text tokens: keywords (lexer.ll) and operators. "vendor-class" contains a hyphen.
@@ -175,6 +178,8 @@ FIXED: dict[str, T] = {
     "uint8totext": T.UINT8TOTEXT,
     "uint16totext": T.UINT16TOTEXT,
     "uint32totext": T.UINT32TOTEXT,
+    "lcase": T.LCASE,
+    "ucase": T.UCASE,
     "not": T.NOT,
     "and": T.AND,
     "or": T.OR,

@@ -27,6 +27,8 @@ from collections.abc import Callable, Iterable, Mapping
 
 from pukeko.classify.ast import (
     And,
+    CaseFunc,
+    ChangeCase,
     Concat,
     Const,
     Equal,
@@ -93,6 +95,7 @@ _TO_TEXT = {
     T.UINT16TOTEXT: TextFunc.UINT16TOTEXT,
     T.UINT32TOTEXT: TextFunc.UINT32TOTEXT,
 }
+_CASE = {T.LCASE: CaseFunc.LCASE, T.UCASE: CaseFunc.UCASE}
 _LITERALS = frozenset({T.STRING, T.HEXSTRING, T.IP_ADDRESS, T.INTEGER})
 _MAX_LISTED = 4  # bison lists expected tokens only when there are at most four
 
@@ -535,6 +538,12 @@ class _Parser:
         self.expect(T.LPAREN)
         return ToText(func, self.argument(last=True))
 
+    def change_case(self, allow_bool: bool) -> Expression:
+        """``lcase(s)`` / ``ucase(s)``: Kea 2.4 functions, accepted here as an extension."""
+        func = _CASE[self.take().kind]
+        self.expect(T.LPAREN)
+        return ChangeCase(func, self.argument(last=True))
+
     handlers: dict[T, Callable[[_Parser, bool], Expression]] = {
         T.OPTION: option,
         T.RELAY4: relay4,
@@ -550,4 +559,5 @@ class _Parser:
         T.IFELSE: ifelse,
         T.HEXSTRING_FN: hexstring,
         **dict.fromkeys(_TO_TEXT, to_text),
+        **dict.fromkeys(_CASE, change_case),
     }
