@@ -50,9 +50,10 @@ from pukeko.classify.ast import (
     referenced_classes,
     to_text,
 )
-from pukeko.classify.evaluate import EvaluationError, Test, Value, compile_test, compile_value
+from pukeko.classify.evaluate import Test, Value, compile_test, compile_value
 from pukeko.classify.lexer import ExpressionError
 from pukeko.classify.parser import MAX_NESTING, parse_expression
+from pukeko.classify.strfuncs import EvaluationError
 
 __all__ = [
     "MAX_NESTING",

@@ -21,10 +21,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from pukeko.classify.ast import Expression, referenced_classes
-from pukeko.classify.evaluate import EvaluationError, Test, compile_test
+from pukeko.classify.evaluate import Test, compile_test
 from pukeko.classify.lexer import ExpressionError
 from pukeko.classify.parser import parse_expression
 from pukeko.classify.query import Query
+from pukeko.classify.strfuncs import EvaluationError
 from pukeko.config.model import ClientClass, Lifetime
 from pukeko.wire.spaces import OptionSpaces
 

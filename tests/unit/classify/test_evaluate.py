@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pukeko.classify import parse_expression
-from pukeko.classify.evaluate import EvaluationError, compile_test, compile_value, may_fail
+from pukeko.classify.evaluate import compile_test, compile_value, may_fail
 from pukeko.classify.query import Query, Query4, Query6
+from pukeko.classify.strfuncs import EvaluationError
 from pukeko.wire.opts4 import build_options
 from pukeko.wire.pkt4 import Pkt4, decode4, encode4
 from pukeko.wire.pkt6 import Pkt6, Relay6, decode6, encode6, innermost, relay_hops, tlv
