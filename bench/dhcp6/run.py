@@ -87,9 +87,9 @@ class Result:
     log_tail: str = ""
 
 
-def server_config(workdir: Path) -> dict[str, Any]:
-    """The benchmark configuration with the lease file in ``workdir``."""
-    config: dict[str, Any] = json.loads(CONFIG.read_text())
+def server_config(workdir: Path, source: Path = CONFIG) -> dict[str, Any]:
+    """The benchmark configuration (``source``) with the lease file in ``workdir``."""
+    config: dict[str, Any] = json.loads(source.read_text())
     config["Dhcp6"]["lease-database"]["name"] = str(workdir / "leases6.csv")
     return config
 
@@ -204,7 +204,9 @@ def bench_server(
     workdir = scratch / label
     workdir.mkdir(parents=True, exist_ok=True)
     with link() as (server_ns, client_ns), python_path(source):
-        server = start_server(kind, server_ns, server_config(workdir), workdir, ready_timeout=30)
+        server = start_server(
+            kind, server_ns, server_config(workdir, args.config), workdir, ready_timeout=30
+        )
         server.kind = label
         try:
             time.sleep(0.5)
@@ -268,6 +270,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=[],
         metavar="LABEL=SRC",
         help="also benchmark Pukeko imported from source tree SRC (e.g. an older commit's src)",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=CONFIG,
+        help="server configuration (default configs/bench6.json; configs/classes6.json has"
+        " 20 client classes and a shared network of 4 subnets)",
     )
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory")

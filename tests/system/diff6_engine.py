@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tests.support.dhcp6_client import relayed
 from tests.support.dhcp6_harness import MemoryLeases
-from tests.system.diff6_play import Played
+from tests.system.diff6_play import ConfigFn, Played, Script
 from tests.system.diff6_script import (
     CLIENT_ADDRESS,
     SCRIPT,
@@ -81,9 +81,14 @@ class _Relay:
         return self.link.run(encode6(relayed(pkt, hops)), info)
 
 
-def play_engine(workdir: Path, strict_unicast: bool = True) -> Played:
-    """Play the script against a fresh engine serving the differential configuration."""
-    text = json.dumps(server_config(workdir, "pukeko"))
+def play_engine(
+    workdir: Path,
+    strict_unicast: bool = True,
+    script: Script = SCRIPT,
+    config_fn: ConfigFn = server_config,
+) -> Played:
+    """Play ``script`` against a fresh engine serving ``config_fn`` (the differential one)."""
+    text = json.dumps(config_fn(workdir, "pukeko"))
     config = load_config(text, family=6).config
     assert config is not None
     leases = MemoryLeases()
@@ -99,5 +104,5 @@ def play_engine(workdir: Path, strict_unicast: bool = True) -> Played:
     link = _EngineLink(engine, leases)
     session = Session(_Client(link), _Relay(link))  # type: ignore[arg-type]
     session.server_link_local = SERVER_LINK_LOCAL
-    steps: dict[str, list[Step]] = {exchange.__name__: exchange(session) for exchange in SCRIPT}
+    steps: dict[str, list[Step]] = {exchange.__name__: exchange(session) for exchange in script}
     return Played("pukeko-engine", steps, set(session.literal), "")

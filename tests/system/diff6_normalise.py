@@ -135,6 +135,8 @@ class Normaliser:
             return _domains(value)
         if code == 18:
             return {"interface-id": value.decode("latin-1")}
+        if code == 39 and value:  # Client FQDN (RFC 4704): flags, then a full or partial name
+            return {"flags": value[0], "name": _domains(value[1:])}
         return value.hex()
 
     def _ia(self, code: int, value: bytes) -> Any:

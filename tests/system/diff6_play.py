@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tests.support.dhcp6_client import INFORMATION_REQUEST, message
 from tests.support.dhcp6_wire import RelayClient, WireClient
@@ -20,6 +21,9 @@ from tests.system.diff6_script import (
     Step,
     server_config,
 )
+
+Script = Sequence[Callable[[Session], list[Step]]]
+ConfigFn = Callable[[Path, str], dict[str, Any]]
 
 
 @dataclass
@@ -51,8 +55,10 @@ def _probe(client: WireClient) -> bool:
         return False
 
 
-def play(kind: str, workdir: Path) -> Played:
-    """Start ``kind`` with the differential configuration and play every exchange once."""
+def play(
+    kind: str, workdir: Path, script: Script = SCRIPT, config_fn: ConfigFn = server_config
+) -> Played:
+    """Start ``kind`` with ``config_fn`` (the differential one by default) and play ``script``."""
     workdir.mkdir(parents=True, exist_ok=True)
     with namespace_pair() as (server_ns, client_ns):
         client = WireClient(client_ns, "cli0")
@@ -61,7 +67,7 @@ def play(kind: str, workdir: Path) -> Played:
             with running_server(
                 kind,
                 server_ns,
-                server_config(workdir, kind),
+                config_fn(workdir, kind),
                 workdir,
                 probe=lambda: _probe(client),
                 ready_timeout=20.0,
@@ -70,7 +76,7 @@ def play(kind: str, workdir: Path) -> Played:
                 session = Session(client, relay)
                 session.server_link_local = wait_link_local(server_ns, "srv0")
                 steps: dict[str, list[Step]] = {}
-                for exchange in SCRIPT:
+                for exchange in script:
                     steps[exchange.__name__] = exchange(session)
                 log = server.log()
         finally:

@@ -161,6 +161,7 @@ class Session:
     next_xid: int = 0x100
     literal: set[IPv6Address] = field(default_factory=set)
     server_link_local: str = "fe80::1"
+    kept: dict[object, bytes | None] = field(default_factory=dict)  # answers later steps reuse
 
     def xid(self) -> int:
         """A fresh transaction id (the same sequence for every server)."""

@@ -65,6 +65,7 @@ from pukeko.io.daemon_parts import (
 )
 from pukeko.io.daemon_reclaim import Reclaimer
 from pukeko.io.daemon_stats import commit_statistics, set_startup_statistics
+from pukeko.io.lognames import logger_for_message
 from pukeko.io.logsetup import KeaLogging, LogSetupError
 from pukeko.io.pidfile import PidFile, PidFileExists, already_running_text, daemon_pid_file
 from pukeko.io.runtime6 import Service6, ServiceState, StorePersistence
@@ -75,6 +76,7 @@ from pukeko.leases.model import Lease6, LeaseChange
 from pukeko.leases.sanity import check_leases
 from pukeko.leases.store import LeaseStoreError
 from pukeko.server.dhcp6.alloc_adapter import StateAllocation, allocation_for
+from pukeko.server.dhcp6.ddns6 import ddns_service
 from pukeko.server.dhcp6.engine import Dhcp6Engine
 from pukeko.server.dhcp6.serverid import ServerIdError
 from pukeko.server.outcome import LogEvent
@@ -346,6 +348,9 @@ class Daemon6:
             allocation,
             apply_changes=allocation.apply,
             debuglevel=self.logging.max_debuglevel(),
+            log_matches=self.logging.enabled(
+                logger_for_message("EVAL_RESULT", self.logging.root), "INFO"
+            ),
         )
         self.allocation = allocation
         if self.persistence is None:
@@ -358,6 +363,7 @@ class Daemon6:
         self._switch_control(prepared)
         self.config = config
         self.overrides = {}
+        self.reclaimer.ddns = ddns_service(config)
         self._start_timers(config)
         if old_store is not None:
             self._spawn(old_store.close())

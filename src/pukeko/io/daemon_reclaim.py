@@ -16,6 +16,9 @@ Kea 2.2 ``AllocEngine::reclaimExpiredLeases6`` / ``deleteExpiredReclaimedLeases6
 
 The decisions are :mod:`pukeko.alloc.reclaim`'s; this module writes them through the lease store
 (durably, like a packet's changes), keeps the allocator in step and updates the statistics.
+A reclaimed lease with a hostname and DNS flags gets a removal name-change request (Kea
+``reclaimExpiredLease`` -> ``queueNCR(CHG_REMOVE)``) once the chunk is written, while
+``ddns`` is set (dhcp-ddns ``enable-updates`` on: ``ddns6.ddns_service(config)``).
 Pukeko works in chunks of ``CHUNK`` leases so that packets are served between chunks.
 """
 
@@ -25,8 +28,12 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 from pukeko.alloc.reclaim import flush, reclaim
-from pukeko.leases.model import Lease6, LeaseChange
+from pukeko.ddns.leases import lease6_label, lease6_request
+from pukeko.ddns.ncr import ChangeType, NameChangeRequest
+from pukeko.ddns.sink import LoggingNameChangeSink, NameChangeSink
+from pukeko.leases.model import Lease, Lease6, LeaseChange
 from pukeko.leases.view import LeaseView6
+from pukeko.server.dhcp6.ddns6 import DdnsService
 from pukeko.server.outcome import LogEvent
 from pukeko.server.stats import StatsManager
 
@@ -63,10 +70,13 @@ class Reclaimer:
         log: LogSink,
         clock: Callable[[], float] = time.time,
         stopwatch: Callable[[], float] = time.monotonic,
+        name_changes: NameChangeSink | None = None,
     ) -> None:
         self.write = write
         self.stats = stats
         self.log = log
+        self.name_changes: NameChangeSink = name_changes or LoggingNameChangeSink(stats.apply, log)
+        self.ddns: DdnsService | None = None  # set per configuration; None: DDNS is off
         self.clock = clock
         self.stopwatch = stopwatch
         self.incomplete_passes = 0
@@ -116,7 +126,28 @@ class Reclaimer:
                 self.log([LogEvent("ERROR", "ALLOC_ENGINE_V6_LEASE_RECLAMATION_FAILED", text)])
             return 0
         self.stats.apply(decided.stats, now)
+        if self.ddns is not None and decided.names_removed:
+            self.name_changes.submit(self._removals(decided.names_removed, self.ddns), now)
         return len(decided.changes)
+
+    def _removals(self, leases: Sequence[Lease], ddns: DdnsService) -> list[NameChangeRequest]:
+        """Removal requests for reclaimed leases that had DNS entries (Kea ``queueNCR``)."""
+        requests: list[NameChangeRequest] = []
+        for lease in leases:
+            if not isinstance(lease, Lease6):
+                continue
+            try:
+                use_cr = ddns.use_conflict_resolution(lease.subnet_id)
+                request = lease6_request(ChangeType.REMOVE, lease, use_cr)
+            except ValueError as exc:
+                label = lease6_label(lease.duid, lease.hwaddr, lease.hwtype)
+                text = f"{label}: queuing remove name change request failed for lease"
+                text += f" {lease.address}: {exc}"
+                self.log([LogEvent("ERROR", "DHCPSRV_QUEUE_NCR_FAILED", text)])
+                continue
+            if request is not None:
+                requests.append(request)
+        return requests
 
     def _count_pass(self, incomplete: bool, unwarned_cycles: int) -> None:
         if not incomplete:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 # Message ID -> child logger, where the prefix rules below would be wrong.
 LOGGER_BY_MESSAGE: dict[str, str] = {
+    # the server logs each class evaluation on its main logger (Dhcpv6Srv::evaluateClasses)
+    "EVAL_RESULT": "dhcp6",
     # packets
     "DHCP6_BUFFER_RECEIVED": "packets",
     "DHCP6_BUFFER_WAIT_SIGNAL": "packets",

@@ -29,6 +29,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from functools import partial
 from typing import Any, Generic, Protocol, TypeVar
 
+from pukeko.ddns.sink import LoggingNameChangeSink, NameChangeSink
 from pukeko.io.interfaces import Interface, list_interfaces
 from pukeko.io.udp6 import (
     CLIENT_PORT,
@@ -265,12 +266,15 @@ class PacketLoop6:
         batch_size: int = DEFAULT_BATCH,
         max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
         client_port: int = 0,
+        name_changes: NameChangeSink | None = None,
     ) -> None:
         self.engine = engine
         self.persistence = persistence
         self.sockets = sockets
         self.stats = stats
         self.log = log
+        # Where the engine's DNS name-change requests go once their leases are durable.
+        self.name_changes: NameChangeSink = name_changes or LoggingNameChangeSink(stats.apply, log)
         self.state = state or ServiceState()
         self.clock = clock
         self.batch_size = batch_size
@@ -464,6 +468,8 @@ class PacketLoop6:
         done.events.append(_error("DHCP6_PACKET_PROCESS_STD_EXCEPTION", text))
 
     def _finish(self, outcome: Outcome, link: LinkInfo, done: _Pass) -> None:
+        if outcome.name_changes:  # the leases are durable: the DNS may follow
+            self.name_changes.submit(outcome.name_changes, self.clock())
         if outcome.reply is not None:
             problem = self._send(outcome, link)
             if problem:

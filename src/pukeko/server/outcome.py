@@ -10,8 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import FrozenInstanceError, dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from pukeko.leases.model import LeaseChange
+
+if TYPE_CHECKING:
+    from pukeko.ddns.ncr import NameChangeRequest
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,3 +152,5 @@ class Outcome:
     stat_deltas: tuple[tuple[str, int], ...] = ()  # (statistic name, increment)
     log: tuple[LogEvent, ...] = field(default_factory=tuple)
     dropped: bool = False
+    # DNS updates to request once the lease changes are durable (pukeko.ddns.sink).
+    name_changes: tuple[NameChangeRequest, ...] = ()

@@ -23,6 +23,14 @@ from pukeko.config.model import Subnet
 from pukeko.leases.model import ChangeKind, Lease6, LeaseState, LeaseType
 from pukeko.server.dhcp6 import stats6
 from pukeko.server.dhcp6.context import Exchange
+from pukeko.server.dhcp6.ddns6 import (
+    lease_names,
+    names_differ,
+    note_changed,
+    queue_removal,
+    retired,
+    with_names,
+)
 from pukeko.server.dhcp6.lease_rows import evolve6
 from pukeko.server.dhcp6.leasing import (
     NO_HINT,
@@ -119,17 +127,23 @@ class Allocator6:
             return granted(lease)
         subnet = ex.subnet
         assert subnet is not None
-        updated = evolve6(lease, cltt=ex.cltt, hostname="", fqdn_fwd=False, fqdn_rev=False)
+        hostname, fqdn_fwd, fqdn_rev = lease_names(ex)
+        updated = evolve6(
+            lease, cltt=ex.cltt, hostname=hostname, fqdn_fwd=fqdn_fwd, fqdn_rev=fqdn_rev
+        )
         if lease.state == _RECLAIMED:
             updated = evolve6(updated, state=_DEFAULT)
             owner = self.topology_subnet(lease.subnet_id) or subnet
             if in_pool(owner, lease.lease_type, int(lease.address)):
                 count_assignment(ex, owner, updated)
-        cached = reusable(subnet, lease, updated, lease.preferred_lifetime)
-        if cached is not None:
-            ex.record(_UPDATE, lease, commit=False)
-            return Granted(lease, cached[0], cached[1], reused=True)
+        # A new name or new DNS flags for an address lease is a change: never from cache.
+        if lease.lease_type == _PD or not names_differ(ex, lease):
+            cached = reusable(subnet, lease, updated, lease.preferred_lifetime)
+            if cached is not None:
+                ex.record(_UPDATE, lease, commit=False)
+                return Granted(lease, cached[0], cached[1], reused=True)
         ex.record(_UPDATE, updated)
+        note_changed(ex, lease)
         return granted(updated)
 
     def topology_subnet(self, subnet_id: int) -> Subnet | None:
@@ -340,13 +354,15 @@ class Allocator6:
         ) or not client_supported(subnet, ex.classes):
             # No longer appropriate for the link (RFC 8415 §18.3.4): delete, send lifetime 0.
             ex.record(_DELETE, lease)
+            queue_removal(ex, lease)
             ex.stat(stats6.subnet_stat(subnet.id, stats6.ASSIGNED_NAS), -1)
             result.retired.append(lease)
+            retired(ex, lease)  # Kea extendIA_NA: a changed name is removed (again)
             return
         result.granted.append(self._extended(ex, subnet, lease, hint))
 
     def _extended(self, ex: Exchange, subnet: Subnet, lease: Lease6, hint: Hint) -> Granted:
-        preferred, valid = lifetimes(subnet, hint)
+        preferred, valid = lifetimes(subnet, hint, ex.class_lifetimes)
         hw = ex.hwaddr
         changed = preferred < lease.preferred_lifetime or valid < lease.valid_lifetime
         updated = evolve6(
@@ -355,12 +371,10 @@ class Allocator6:
             valid_lifetime=valid,
             cltt=ex.cltt,
             state=_DEFAULT,
-            hostname="",
-            fqdn_fwd=False,
-            fqdn_rev=False,
         )
-        if lease.hostname or lease.fqdn_fwd or lease.fqdn_rev:
+        if names_differ(ex, lease):
             changed = True
+            updated = with_names(ex, updated)
         if hw is not None and (hw.address != lease.hwaddr or hw.htype != lease.hwtype):
             updated = evolve6(updated, hwaddr=hw.address, hwtype=hw.htype, hwaddr_source=hw.source)
             changed = True
@@ -371,10 +385,12 @@ class Allocator6:
             changed = True
         if lease.expired(ex.now):
             reclaim_stats(ex, lease)
+            queue_removal(ex, lease)  # reclaimExpiredLease(old_data)
             if in_pool(subnet, lease.lease_type, int(lease.address)):
                 count_assignment(ex, subnet, updated)
             changed = True
         updated, info_changed = with_extended_info(ex, subnet, updated)
+        note_changed(ex, lease)  # Kea: changed_leases_ gets the old row, cached or not
         if not changed and not info_changed:
             cached = reusable(subnet, lease, updated, lease.preferred_lifetime)
             if cached is not None:

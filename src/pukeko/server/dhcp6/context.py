@@ -8,11 +8,12 @@ message are visible through :meth:`Exchange.lease_at` so two IAs never get one a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from ipaddress import IPv6Address
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from pukeko.config.model import Subnet
+from pukeko.classify.query import Query6
+from pukeko.config.model import Lifetime, Subnet
 from pukeko.leases.model import ChangeKind, Lease6, LeaseChange, LeaseType
 from pukeko.leases.view import LeaseView6
 from pukeko.server.dhcp6.frozen import deferred_event, lease_change
@@ -21,6 +22,10 @@ from pukeko.server.dhcp6.options import oro_codes
 from pukeko.server.outcome import LogEvent
 from pukeko.wire.ia6 import Ia6
 from pukeko.wire.pkt6 import OPTION_ORO, Pkt6, Relay6
+
+if TYPE_CHECKING:
+    from pukeko.ddns.ncr import NameChangeRequest
+    from pukeko.server.dhcp6.ddns6 import DdnsService, Names6
 
 HWADDR_SOURCE_DUID = 0x02  # Kea HWAddr::HWADDR_SOURCE_* (lease CSV hwaddr_source column)
 HWADDR_SOURCE_IPV6_LINK_LOCAL = 0x04
@@ -35,8 +40,14 @@ class HwAddr(NamedTuple):
     source: int
 
 
+NO_CLASS_LIFETIMES: tuple[Lifetime | None, Lifetime | None] = (None, None)
+
 # Enum members bound once: attribute access on an Enum class is slow on Python 3.11.
 _DELETE = ChangeKind.DELETE
+
+
+class DiscardMessage(Exception):
+    """Kea's DHCPv6DiscardMessageError: drop the whole message (RFC 8415 §18.3.5)."""
 
 
 Lookup = Callable[[LeaseType, int], "Lease6 | None"]
@@ -74,8 +85,11 @@ class Exchange:
         "_looked",
         "allocated",
         "changes",
+        "class_lifetimes",
         "classes",
         "clients",
+        "d2",
+        "ddns",
         "debuglevel",
         "duid",
         "fake",
@@ -87,9 +101,11 @@ class Exchange:
         "leases",
         "log",
         "lookup",
+        "name_changes",
         "now",
         "pending",
         "pkt",
+        "query",
         "stats",
         "subnet",
     )
@@ -125,6 +141,9 @@ class Exchange:
         self.subnet = subnet
         self.fake = fake  # Kea's fake_allocation_: Advertise without committing leases
         self.classes = classes
+        # (preferred, valid) of the first classes defining them (Kea getLifetimes6).
+        self.query: Query6 | None = None  # the ordered classes, when classes are configured
+        self.class_lifetimes: tuple[Lifetime | None, Lifetime | None] = NO_CLASS_LIFETIMES
         self.hwaddr = hwaddr
         self.debuglevel = debuglevel  # highest DEBUG level logged; -1: no debug events
         self.ias = ias  # the IA options decoded once, as received (None: decode here)
@@ -137,6 +156,12 @@ class Exchange:
         self.allocated: list[tuple[int, int]] = []
         self.pending: dict[tuple[int, int], Lease6 | None] = {}
         self._looked: tuple[tuple[int, int], Lease6 | None] | None = None  # last lookup
+        # DDNS (pukeko.server.dhcp6.ddns6): the client's names for this message (None: no
+        # FQDN), the DDNS service when dhcp-ddns enable-updates is on (set by the handlers)
+        # and the name-change requests made (a list once there is one).
+        self.ddns: Names6 | None = None
+        self.d2: DdnsService | None = None
+        self.name_changes: Sequence[NameChangeRequest] = ()
 
     @property
     def cltt(self) -> int:

@@ -22,13 +22,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from pukeko.classify.classes import DROP_CLASS
+from pukeko.classify.query import Query6
 from pukeko.config.checks_options import standard_spaces
 from pukeko.config.model import Config, PdPool, Pool, Subnet
+from pukeko.ddns.fqdn6 import decode_client_fqdn
 from pukeko.leases.model import LeaseChange, LeaseType
 from pukeko.leases.view import LeaseView6
 from pukeko.server.dhcp6 import stats6
 from pukeko.server.dhcp6.allocate import Allocator6
+from pukeko.server.dhcp6.classes6 import Classifier6
 from pukeko.server.dhcp6.context import Exchange, client_lookup, int_lookup
+from pukeko.server.dhcp6.ddns6 import ddns_service
 from pukeko.server.dhcp6.frozen import outcome
 from pukeko.server.dhcp6.handlers import HANDLERS, Services
 from pukeko.server.dhcp6.ia import DiscardMessage
@@ -55,6 +60,7 @@ from pukeko.server.outcome import LinkInfo, LogEvent, Outcome
 from pukeko.wire.buffer import FormError
 from pukeko.wire.ia6 import Ia6, Status6, decode_ia, status_tlv
 from pukeko.wire.pkt6 import (
+    OPTION_CLIENT_FQDN,
     OPTION_CLIENTID,
     OPTION_IA_NA,
     OPTION_IA_PD,
@@ -85,24 +91,33 @@ class ConfigPlan:
     pool_levels: dict[int, OptionLevel] = field(default_factory=dict)  # id(pool) -> level
     rsoo: frozenset[int] = frozenset({OPTION_ERP_LOCAL_DOMAIN_NAME})
     unicast_addresses: frozenset[str] = frozenset()
+    classifier: Classifier6 | None = None  # None: no client-classes configured
+    # subnet id -> (its own level, its shared network's level), for chains with classes
+    subnet_levels: dict[int, tuple[OptionLevel, OptionLevel]] = field(default_factory=dict)
+    chains: dict[tuple[object, ...], OptionSet] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, config: Config, rsoo_codes: Iterable[int] = ()) -> ConfigPlan:
+    def build(
+        cls, config: Config, rsoo_codes: Iterable[int] = (), log_matches: bool = True
+    ) -> ConfigPlan:
         """Compile the option levels and selection tables of ``config``."""
-        global_level = OptionLevel.compile(config.option_data)
+        spaces = standard_spaces(6).with_defs(d.definition for d in config.option_defs)
+        global_level = OptionLevel.compile(config.option_data, spaces)
         network_levels = {
-            net.name: OptionLevel.compile(net.option_data) for net in config.shared_networks
+            net.name: OptionLevel.compile(net.option_data, spaces) for net in config.shared_networks
         }
         subnet_sets: dict[int, OptionSet] = {}
+        subnet_levels: dict[int, tuple[OptionLevel, OptionLevel]] = {}
         pool_levels: dict[int, OptionLevel] = {}
         for subnet in config.all_subnets:
             network = network_levels.get(subnet.shared_network, OptionLevel())
-            own = OptionLevel.compile(subnet.option_data)
+            own = OptionLevel.compile(subnet.option_data, spaces)
             subnet_sets[subnet.id] = chain([own, network, global_level])
+            subnet_levels[subnet.id] = (own, network)
             pools: tuple[Pool | PdPool, ...] = (*subnet.pools, *subnet.pd_pools)
             for pool in pools:
                 if pool.option_data:
-                    pool_levels[id(pool)] = OptionLevel.compile(pool.option_data)
+                    pool_levels[id(pool)] = OptionLevel.compile(pool.option_data, spaces)
         rsoo = {*rsoo_codes, *_configured_rsoo(config)}
         unicast = frozenset(
             entry.split("/", 1)[1].lower() for entry in config.interfaces if "/" in entry
@@ -115,24 +130,60 @@ class ConfigPlan:
             pool_levels,
             frozenset({OPTION_ERP_LOCAL_DOMAIN_NAME, *rsoo}),
             unicast,
+            Classifier6(config, spaces, log_matches) if config.client_classes else None,
+            subnet_levels,
         )
 
     def options_for(self, ex: Exchange) -> OptionSet:
-        """Kea buildCfgOptionList: pools of the given leases > subnet > network > global."""
+        """Kea buildCfgOptionList: pools > subnet > shared network > classes > global.
+
+        The required classes are evaluated first (Kea requiredClassify runs after the leases
+        are assigned and before the options are chosen).
+        """
         subnet = ex.subnet
-        if subnet is None:
-            return chain([self.global_level])
-        base = self.subnet_sets[subnet.id]
-        if not self.pool_levels or not ex.allocated:
-            return base
+        pools = self._pool_levels(ex, subnet) if subnet is not None else []
+        query, classifier = ex.query, self.classifier
+        if query is None or classifier is None:
+            if subnet is None:
+                return chain([self.global_level])
+            base = self.subnet_sets[subnet.id]
+            return chain([*pools, *base.levels]) if pools else base
+        classifier.required(query, subnet, ex.allocated, ex.log, ex.debuglevel)
+        classes = classifier.option_levels(query, ex.label, ex.log, ex.debuglevel)
+        if not classes:
+            if subnet is None:
+                return chain([self.global_level])
+            base = self.subnet_sets[subnet.id]
+            return chain([*pools, *base.levels]) if pools else base
+        own, network = self.subnet_levels[subnet.id] if subnet is not None else _NO_LEVELS
+        return self._chain([*pools, own, network, *classes, self.global_level])
+
+    def _pool_levels(self, ex: Exchange, subnet: Subnet) -> list[OptionLevel]:
+        """Option levels of the pools holding the leases given in this message."""
         levels: list[OptionLevel] = []
+        if not self.pool_levels or not ex.allocated:
+            return levels
         for address, prefix_len in ex.allocated:
             lease_type = LeaseType.NA if prefix_len == 128 else LeaseType.PD
             pool = find_pool(subnet, lease_type, address)
             level = self.pool_levels.get(id(pool)) if pool is not None else None
             if level is not None and level not in levels:
                 levels.append(level)
-        return chain([*levels, *base.levels]) if levels else base
+        return levels
+
+    def _chain(self, levels: list[OptionLevel]) -> OptionSet:
+        """``chain(levels)``, remembered: few distinct level lists occur per configuration."""
+        key = tuple(id(level) for level in levels)
+        found = self.chains.get(key)
+        if found is None:
+            if len(self.chains) >= CHAIN_CACHE_LIMIT:
+                self.chains.clear()
+            found = self.chains[key] = chain(levels)
+        return found
+
+
+CHAIN_CACHE_LIMIT = 1024
+_NO_LEVELS = (OptionLevel(), OptionLevel())
 
 
 def _configured_rsoo(config: Config) -> set[int]:
@@ -174,6 +225,7 @@ class Dhcp6Engine:
         rsoo_codes: Iterable[int] = (),
         strict_unicast: bool = True,
         debuglevel: int = -1,
+        log_matches: bool = True,
     ) -> None:
         self.leases = leases  # also sets ``lookup`` and ``clients``
         self.server_duid = server_duid
@@ -183,7 +235,8 @@ class Dhcp6Engine:
         self.strict_unicast = strict_unicast
         self.debuglevel = debuglevel  # highest DEBUG level to produce; -1: no debug events
         self.enabled = True
-        self.plan = ConfigPlan.build(config, rsoo_codes)
+        self.log_matches = log_matches  # INFO EVAL_RESULT events for matched classes
+        self.plan = ConfigPlan.build(config, rsoo_codes, log_matches)
         self.allocator = Allocator6(self.plan.topology, allocation)
         self.services = self._services()
 
@@ -200,7 +253,7 @@ class Dhcp6Engine:
 
     def reconfigure(self, config: Config, rsoo_codes: Iterable[int] = ()) -> None:
         """Serve a new configuration from the next packet on."""
-        self.plan = ConfigPlan.build(config, rsoo_codes)
+        self.plan = ConfigPlan.build(config, rsoo_codes, self.log_matches)
         self.allocator = Allocator6(self.plan.topology, self.allocation)
         self.services = self._services()
 
@@ -210,6 +263,7 @@ class Dhcp6Engine:
             self.server_id_tlv,
             self.plan.options_for,
             self.plan.config.decline_probation_period,
+            ddns_service(self.plan.config),
         )
 
     @property
@@ -249,7 +303,7 @@ class Dhcp6Engine:
             )
             run.stat(stats6.PKT6_PARSE_FAILED)
             return run.dropped()
-        return run.message(pkt, hops, ias, now)
+        return run.message(pkt, hops, ias, now, len(data))
 
 
 def _split(message: Pkt6 | Relay6) -> tuple[Pkt6, list[Relay6]]:
@@ -268,8 +322,17 @@ _IA_CODES = frozenset((OPTION_IA_NA, OPTION_IA_PD, OPTION_IA_TA))
 
 
 def _decode_ias(pkt: Pkt6) -> list[Ia6]:
-    """Decode the IA options once so a malformed one is a parse failure, as in Kea."""
-    return [decode_ia(code, value) for code, value in pkt.options if code in _IA_CODES]
+    """Decode the IA options once so a malformed one is a parse failure, as in Kea.
+
+    A malformed Client FQDN option is a parse failure too (Kea's option factory throws).
+    """
+    ias: list[Ia6] = []
+    for code, value in pkt.options:
+        if code in _IA_CODES:
+            ias.append(decode_ia(code, value))
+        elif code == OPTION_CLIENT_FQDN:
+            decode_client_fqdn(value)
+    return ias
 
 
 class _Run:
@@ -297,7 +360,9 @@ class _Run:
             self.stat(stats6.PKT6_RECEIVE_DROP)
         return Outcome(stat_deltas=tuple(self.stats), log=tuple(self.log), dropped=True)
 
-    def message(self, pkt: Pkt6, hops: list[Relay6], ias: list[Ia6], now: float) -> Outcome:
+    def message(
+        self, pkt: Pkt6, hops: list[Relay6], ias: list[Ia6], now: float, length: int
+    ) -> Outcome:
         engine, link, tracing = self.engine, self.link, self.tracing
         msg_type = pkt.msg_type
         self.stats.append((stats6.received_stat(msg_type), 1))
@@ -317,7 +382,14 @@ class _Run:
         if unicast_forbidden(pkt, bool(hops), link.destination):
             self.debug("DHCP6_PACKET_DROP_UNICAST", label, kea_msg_name(msg_type))
             return self.dropped()
-        classes, known = client_classes(pkt, first.get(OPTION_VENDOR_CLASS))
+        classifier = engine.plan.classifier
+        query: Query6 | None = None
+        if classifier is None:
+            classes, known = client_classes(pkt, first.get(OPTION_VENDOR_CLASS))
+        else:  # Kea classifyPacket
+            where = (link.interface, link.source, link.destination, length)
+            query = classifier.early(pkt, hops, where, first, self.log, engine.debuglevel)
+            classes = frozenset(query.classes)
         if tracing:
             self.debug(
                 "DHCP6_PACKET_RECEIVED",
@@ -340,12 +412,22 @@ class _Run:
                 problem,
             )
             return self.dropped()
+        if query is not None and DROP_CLASS in query.classes:
+            self.debug("DHCP6_PACKET_DROP_DROP_CLASS", label)
+            return self.dropped()
         subnet = engine.plan.topology.select(hops, link.interface, link.source, classes)
         if tracing:
             if subnet is not None:
                 self.debug("DHCP6_SUBNET_SELECTED", label, subnet.id)
             else:
                 self.debug("DHCP6_SUBNET_SELECTION_FAILED", label)
+            self.debug("DHCP6_CLASS_ASSIGNED", label, "UNKNOWN")
+        if query is not None and classifier is not None:  # Kea initContext: no host found
+            classifier.late(query, False, self.log, engine.debuglevel)
+            if DROP_CLASS in query.classes:
+                self.debug("DHCP6_PACKET_DROP_DROP_CLASS2", label)
+                return self.dropped()
+            known = frozenset(query.classes)
         duid = client_id or b""
         ex = Exchange(
             pkt,
@@ -366,6 +448,9 @@ class _Run:
             self.log,
             engine.clients,
         )
+        if query is not None and classifier is not None:
+            ex.query = query
+            ex.class_lifetimes = classifier.plan.lifetimes_for(query.classes)
         return self._answer(ex)
 
     def _answer(self, ex: Exchange) -> Outcome:
@@ -387,12 +472,16 @@ class _Run:
                     lease_changes=tuple(ex.changes),
                     stat_deltas=tuple(self.stats),
                     log=tuple(self.log),
+                    name_changes=tuple(ex.name_changes),
                     dropped=True,
                 )
         if reply is None:
             self._apply(ex)
             return Outcome(
-                lease_changes=tuple(ex.changes), stat_deltas=tuple(self.stats), log=tuple(self.log)
+                lease_changes=tuple(ex.changes),
+                stat_deltas=tuple(self.stats),
+                log=tuple(self.log),
+                name_changes=tuple(ex.name_changes),
             )
         msg_type, tlvs = reply
         if ex.hops:
@@ -417,7 +506,13 @@ class _Run:
         self.stats.extend(stats6.sent_stats(msg_type))
         self._apply(ex)
         return outcome(
-            data, link.source, port, tuple(ex.changes), tuple(self.stats), tuple(self.log)
+            data,
+            link.source,
+            port,
+            tuple(ex.changes),
+            tuple(self.stats),
+            tuple(self.log),
+            name_changes=tuple(ex.name_changes),
         )
 
     def _apply(self, ex: Exchange) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import fields
 from typing import Any, cast
 
+from pukeko.ddns.ncr import NameChangeRequest
 from pukeko.leases.model import ChangeKind, Lease, LeaseChange
 from pukeko.server.outcome import LogEvent, Outcome
 
@@ -25,6 +26,7 @@ OUTCOME_FIELDS = (
     "stat_deltas",
     "log",
     "dropped",
+    "name_changes",
 )
 CHANGE_FIELDS = ("kind", "lease")
 if (
@@ -47,6 +49,7 @@ def _setters(cls: type, names: tuple[str, ...]) -> tuple[Callable[[Any, object],
     _SET_STATS,
     _SET_LOG,
     _SET_DROPPED,
+    _SET_NAME_CHANGES,
 ) = _setters(Outcome, OUTCOME_FIELDS)
 _SET_KIND, _SET_LEASE = _setters(LeaseChange, CHANGE_FIELDS)
 # LogEvent.deferred's slots, in the order it writes them.
@@ -71,6 +74,7 @@ def outcome(
     stat_deltas: tuple[tuple[str, int], ...],
     log: tuple[LogEvent, ...],
     dropped: bool = False,
+    name_changes: tuple[NameChangeRequest, ...] = (),
 ) -> Outcome:
     """``Outcome(...)`` with every field given (positional, in field order)."""
     made = _new(Outcome)
@@ -81,6 +85,7 @@ def outcome(
     _SET_STATS(made, stat_deltas)
     _SET_LOG(made, log)
     _SET_DROPPED(made, dropped)
+    _SET_NAME_CHANGES(made, name_changes)
     return made
 
 

@@ -21,8 +21,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from ipaddress import IPv6Address
 
+from pukeko.server.dhcp6 import ddns6
 from pukeko.server.dhcp6.allocate import Allocator6
 from pukeko.server.dhcp6.context import Exchange
+from pukeko.server.dhcp6.ddns6 import DdnsService
 from pukeko.server.dhcp6.ia import assign_ia, extend_ia
 from pukeko.server.dhcp6.options import (
     OptionSet,
@@ -55,6 +57,8 @@ class Services:
     server_id_tlv: bytes
     options_for: Callable[[Exchange], OptionSet]
     decline_probation: int
+    # dhcp-ddns with enable-updates on (``ddns6.ddns_service(config)``); None: DDNS is off.
+    ddns: DdnsService | None = None
 
 
 # Enum members bound once: attribute access on an Enum class is slow on Python 3.11.
@@ -118,21 +122,28 @@ def solicit(ex: Exchange, svc: Services) -> tuple[int, Tlvs]:
         msg_type = _REPLY
         out.append((OPTION_RAPID_COMMIT, tlv(OPTION_RAPID_COMMIT, b"")))
     ex.fake = msg_type == _ADVERTISE
-    return msg_type, _assigning(ex, svc, out)
+    # Kea processSolicit: no generated name; an add request only with rapid commit.
+    return msg_type, _assigning(ex, svc, out, generate=False, requests=not ex.fake)
 
 
 def request(ex: Exchange, svc: Services) -> tuple[int, Tlvs]:
     """Reply committing leases (RFC 8415 §18.3.2)."""
     ex.fake = False
-    return _REPLY, _assigning(ex, svc, [])
+    return _REPLY, _assigning(ex, svc, [], generate=True, requests=True)
 
 
-def _assigning(ex: Exchange, svc: Services, out: Tlvs) -> Tlvs:
+def _assigning(ex: Exchange, svc: Services, out: Tlvs, generate: bool, requests: bool) -> Tlvs:
+    first_subnet = ex.subnet
+    names = ddns6.start(ex, svc.ddns, out)  # Kea processClientFqdn (RFC 4704)
     for ia in _ias(ex, (OPTION_IA_NA, OPTION_IA_PD)):
+        if names is not None:
+            ddns6.next_ia(ex)
         exclude = ia.code == OPTION_IA_PD and _pd_exclude_requested(ex)  # only IA_PD uses it
         out.append((ia.code, assign_ia(ex, svc.allocator, ia, exclude)))
     out.extend(_base(ex, svc))
     _configured(ex, svc, out)
+    if names is not None or ex.subnet is not first_subnet:
+        ddns6.finish(ex, out, first_subnet, generate=generate, requests=requests)
     return out
 
 
@@ -150,10 +161,16 @@ def _extending(ex: Exchange, svc: Services, rebind: bool) -> Tlvs:
     ex.fake = False
     exclude = _pd_exclude_requested(ex)
     out: Tlvs = []
+    first_subnet = ex.subnet
+    names = ddns6.start(ex, svc.ddns, out)  # Kea processClientFqdn (RFC 4704)
     for ia in _ias(ex, (OPTION_IA_NA, OPTION_IA_PD)):
+        if names is not None:
+            ddns6.next_ia(ex)
         out.append((ia.code, extend_ia(ex, svc.allocator, ia, rebind, exclude)))
     out.extend(_base(ex, svc))
     _configured(ex, svc, out)
+    if names is not None or ex.subnet is not first_subnet:
+        ddns6.finish(ex, out, first_subnet, generate=True, requests=True)
     return out
 
 
@@ -185,6 +202,7 @@ def confirm(ex: Exchange, svc: Services) -> tuple[int, Tlvs] | None:
 def release(ex: Exchange, svc: Services) -> tuple[int, Tlvs]:
     """Reply to a Release (RFC 8415 §18.3.7): per-IA status plus a summary status."""
     ex.fake = False
+    ex.d2 = svc.ddns  # removal requests for released leases with names
     out = _base(ex, svc)
     general: int = Status6.SUCCESS
     for ia in _ias(ex, (OPTION_IA_NA, OPTION_IA_PD)):
@@ -199,6 +217,7 @@ def release(ex: Exchange, svc: Services) -> tuple[int, Tlvs]:
 def decline(ex: Exchange, svc: Services) -> tuple[int, Tlvs]:
     """Reply to a Decline (RFC 8415 §18.3.8): IA_NAs with their status."""
     ex.fake = False
+    ex.d2 = svc.ddns  # removal requests for declined leases with names
     out = _base(ex, svc)
     for ia in _ias(ex, (OPTION_IA_NA,)):
         out.append((ia.code, decline_ia(ex, ia, svc.decline_probation)))

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from pukeko.config.model import PdPool, Subnet
 from pukeko.leases.model import Lease6, LeaseType
 from pukeko.server.dhcp6.allocate import Allocator6, IaResult
+from pukeko.server.dhcp6.context import DiscardMessage as DiscardMessage
 from pukeko.server.dhcp6.context import Exchange
 from pukeko.server.dhcp6.leasing import NO_HINT, Granted, Hint
 from pukeko.server.dhcp6.messages import Address6Text, lifetime_text
@@ -40,10 +41,6 @@ MAX_U32 = 0xFFFFFFFF
 # Enum members bound once: attribute access on an Enum class is slow on Python 3.11.
 _PD = LeaseType.PD
 _NA = LeaseType.NA
-
-
-class DiscardMessage(Exception):
-    """Kea's DHCPv6DiscardMessageError: drop the whole message (RFC 8415 §18.3.5)."""
 
 
 def ia_tlv(code: int, iaid: int, t1: int, t2: int, subs: list[tuple[int, bytes]]) -> bytes:

@@ -19,10 +19,11 @@ from ipaddress import IPv6Address
 from typing import NamedTuple
 
 from pukeko.alloc.lifetimes import lifetimes6
-from pukeko.config.model import Subnet
+from pukeko.config.model import Lifetime, Subnet
 from pukeko.leases.model import INFINITE_LIFETIME, Lease6, LeaseState, LeaseType
 from pukeko.server.dhcp6 import stats6
 from pukeko.server.dhcp6.context import Exchange
+from pukeko.server.dhcp6.ddns6 import lease_names, queue_removal, with_names
 from pukeko.server.dhcp6.lease_rows import evolve6, new_lease6
 from pukeko.server.dhcp6.pools import in_pool
 from pukeko.wire.pkt6 import Relay6, encode_options
@@ -68,14 +69,21 @@ def granted(lease: Lease6) -> Granted:
     return _new_tuple(Granted, (lease, lease.preferred_lifetime, lease.valid_lifetime, False))
 
 
-def lifetimes(subnet: Subnet, hint: Hint) -> tuple[int, int]:
-    """(preferred, valid) for a new or extended lease (getLifetimes6, hints clamped)."""
+def lifetimes(
+    subnet: Subnet, hint: Hint, by_class: tuple[Lifetime | None, Lifetime | None] = (None, None)
+) -> tuple[int, int]:
+    """(preferred, valid) for a new or extended lease (getLifetimes6, hints clamped).
+
+    ``by_class``: the preferred and valid lifetimes of the first of the client's classes
+    defining each (Kea takes them over the subnet's).
+    """
     params = subnet.params
-    if not hint.preferred and not hint.valid:  # no wish: the configured defaults
+    class_preferred, class_valid = by_class
+    if not hint.preferred and not hint.valid and class_preferred is None and class_valid is None:
         return (
             params.preferred_lifetime or params.valid_lifetime
         ).default, params.valid_lifetime.default
-    return lifetimes6(params, hint.preferred, hint.valid)
+    return lifetimes6(params, hint.preferred, hint.valid, class_preferred, class_valid)
 
 
 def new_lease(
@@ -88,7 +96,7 @@ def new_lease(
     hint: Hint,
 ) -> Lease6:
     """A fresh lease row for the client (createLease6)."""
-    preferred, valid = lifetimes(subnet, hint)
+    preferred, valid = lifetimes(subnet, hint, ex.class_lifetimes)
     htype, hwaddr, source = ex.hwaddr or NO_HWADDR
     lease = new_lease6(
         IPv6Address(address),
@@ -104,6 +112,8 @@ def new_lease(
         htype,
         source,
     )
+    if ex.ddns is not None:  # the client's FQDN (Kea ctx.hostname_, fwd/rev_dns_update_)
+        lease = with_names(ex, lease)
     if not ex.fake:
         lease = with_extended_info(ex, subnet, lease)[0]
     return lease
@@ -144,8 +154,10 @@ def reuse_expired(
     """Take over an expired lease for this client (reuseExpiredLease)."""
     if not ex.fake:
         reclaim_stats(ex, expired)
-    preferred, valid = lifetimes(subnet, hint)
+        queue_removal(ex, expired)  # reclaimExpiredLease: the old owner's DNS entries go
+    preferred, valid = lifetimes(subnet, hint, ex.class_lifetimes)
     hw = ex.hwaddr
+    hostname, fqdn_fwd, fqdn_rev = lease_names(ex)
     lease = evolve6(
         expired,
         iaid=iaid,
@@ -154,9 +166,9 @@ def reuse_expired(
         valid_lifetime=valid,
         cltt=ex.cltt,
         subnet_id=subnet.id,
-        hostname="",
-        fqdn_fwd=False,
-        fqdn_rev=False,
+        hostname=hostname,
+        fqdn_fwd=fqdn_fwd,
+        fqdn_rev=fqdn_rev,
         prefix_len=prefix_len if expired.lease_type == _PD else 128,
         state=_DEFAULT,
         hwaddr=hw.address if hw else b"",

@@ -57,6 +57,26 @@ MESSAGES: dict[str, tuple[str, int, str]] = {
         40,
         "%1: client packet has been assigned to the following class(es): %2",
     ),
+    "DHCP6_CLASS_UNCONFIGURED": (
+        "DEBUG",
+        40,
+        "%1: client packet belongs to an unconfigured class: %2",
+    ),
+    "DHCP6_CLASS_UNDEFINED": ("DEBUG", 40, "required class %1 has no definition"),
+    "DHCP6_CLASS_UNTESTABLE": ("DEBUG", 40, "required class %1 has no test expression"),
+    "DHCP6_PACKET_DROP_DROP_CLASS": (
+        "DEBUG",
+        15,
+        "dropped as member of the special class 'DROP': %1",
+    ),
+    "DHCP6_PACKET_DROP_DROP_CLASS2": (
+        "DEBUG",
+        15,
+        "dropped as member of the special class 'DROP' after host reservation lookup: %1",
+    ),
+    # Kea logs a match at INFO, a non-match at DEBUG 50 and an error at ERROR, all with this
+    # ID (Dhcpv6Srv::evaluateClasses); it prints the boolean as 1 / 0.
+    "EVAL_RESULT": ("INFO", 0, "Expression %1 evaluated to %2"),
     "DHCP6_RAPID_COMMIT": (
         "DEBUG",
         50,
@@ -220,6 +240,41 @@ MESSAGES: dict[str, tuple[str, int, str]] = {
         "ERROR",
         0,
         "%1: allocation engine experienced error with attempting to extend lease lifetime: %2",
+    ),
+    # DDNS / Client FQDN (dhcp6_messages.mes, ddns6 logger; dhcpsrv_messages.mes for queueNCR).
+    "DHCP6_DDNS_GENERATE_FQDN": (
+        "DEBUG",
+        50,
+        "%1: client did not send a FQDN option; FQDN will be",  # sic: Kea's one-line .mes text
+    ),
+    "DHCP6_DDNS_RECEIVE_FQDN": ("DEBUG", 50, "%1: received DHCPv6 Client FQDN option: %2"),
+    "DHCP6_DDNS_RESPONSE_FQDN_DATA": (
+        "DEBUG",
+        50,
+        "%1: including FQDN option in the server's response: %2",
+    ),
+    "DHCP6_DDNS_FQDN_GENERATED": ("DEBUG", 55, "%1: generated FQDN for the client: %2"),
+    "DHCP6_DDNS_GENERATED_FQDN_UPDATE_FAIL": (
+        "ERROR",
+        0,
+        "%1: failed to update the lease using address %2, after generating FQDN for a client, reason: %3",
+    ),
+    "DHCP6_DDNS_REMOVE_OLD_LEASE_FQDN": (
+        "DEBUG",
+        50,
+        "%1: FQDN for a lease: %2 has changed. New values: hostname = %3, reverse mapping = %4, forward mapping = %5",
+    ),
+    # DHCP6_DDNS_CREATE_ADD_NAME_CHANGE_REQUEST and DHCPSRV_QUEUE_NCR are logged by the
+    # runtime's name-change sink (pukeko.ddns.sink) once the lease changes are durable.
+    "DHCPSRV_QUEUE_NCR_SKIP": (
+        "DEBUG",
+        50,
+        "%1: skip queuing name change request for lease: %2",
+    ),
+    "DHCPSRV_QUEUE_NCR_FAILED": (
+        "ERROR",
+        0,
+        "%1: queuing %2 name change request failed for lease %3: %4",
     ),
 }
 

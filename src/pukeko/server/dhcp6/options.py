@@ -29,6 +29,7 @@ from pukeko.config.model import OptionData
 from pukeko.wire.buffer import FormError
 from pukeko.wire.ia6 import decode_oro
 from pukeko.wire.pkt6 import OPTION_VENDOR_CLASS, OPTION_VENDOR_OPTS, parse_options, tlv
+from pukeko.wire.spaces import OptionSpaces
 
 DHCP6_SPACE = "dhcp6"
 VENDOR_SPACE_PREFIX = "vendor-"
@@ -50,22 +51,35 @@ class OptionLevel:
     vendor_persistent: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
     @classmethod
-    def compile(cls, options: Iterable[OptionData]) -> OptionLevel:
-        """Compile one ``option-data`` list (first entry wins for a repeated code, as Kea)."""
+    def compile(
+        cls, options: Iterable[OptionData], spaces: OptionSpaces | None = None
+    ) -> OptionLevel:
+        """Compile one ``option-data`` list (first entry wins for a repeated code, as Kea).
+
+        With ``spaces``, an option whose definition encapsulates an option space carries the
+        options this same list configures in that space (Kea CfgOption::encapsulate).
+        """
+        options = tuple(options)
+        nested = _Encapsulation(options, spaces) if spaces is not None else None
         tlvs: dict[int, bytes] = {}
         persistent: list[int] = []
         vendor: dict[int, dict[int, bytes]] = {}
         vendor_persistent: dict[int, list[int]] = {}
         for opt in options:
             if opt.space == DHCP6_SPACE:
-                tlvs.setdefault(opt.code, tlv(opt.code, opt.payload))
+                if opt.code not in tlvs:
+                    payload = nested.payload(opt) if nested is not None else opt.payload
+                    tlvs[opt.code] = tlv(opt.code, payload)
                 if opt.always_send:
                     persistent.append(opt.code)
             elif opt.space.startswith(VENDOR_SPACE_PREFIX):
                 vendor_id = _vendor_id(opt.space)
                 if vendor_id is None:
                     continue
-                vendor.setdefault(vendor_id, {}).setdefault(opt.code, tlv(opt.code, opt.payload))
+                found = vendor.setdefault(vendor_id, {})
+                if opt.code not in found:
+                    payload = nested.payload(opt) if nested is not None else opt.payload
+                    found[opt.code] = tlv(opt.code, payload)
                 if opt.always_send:
                     vendor_persistent.setdefault(vendor_id, []).append(opt.code)
         return cls(
@@ -82,6 +96,42 @@ class OptionLevel:
 
 
 EMPTY_LEVEL = OptionLevel()
+TOP_LEVEL_SPACES = frozenset({"dhcp4", "dhcp6"})
+
+
+class _Encapsulation:
+    """Sub-options of one ``option-data`` list, by the space they belong to.
+
+    Kea adds to an option every option of the same list in the space its definition
+    encapsulates (if the option has no sub-option of that code yet), recursively; options
+    encapsulating a top-level space are left alone (Kea's guard against endless recursion;
+    Pukeko also skips the top-level case, see docs/compatibility.md). Sub-options are packed
+    in code order, as Kea's option container packs them.
+    """
+
+    __slots__ = ("by_space", "spaces")
+
+    def __init__(self, options: Sequence[OptionData], spaces: OptionSpaces) -> None:
+        self.spaces = spaces
+        self.by_space: dict[str, dict[int, OptionData]] = {}
+        for opt in options:
+            if opt.space != DHCP6_SPACE:
+                self.by_space.setdefault(opt.space, {}).setdefault(opt.code, opt)
+
+    def payload(self, opt: OptionData, depth: int = 0) -> bytes:
+        """The option's data followed by the sub-options it encapsulates."""
+        definition = self.spaces.by_code(opt.space, opt.code)
+        inner = definition.encapsulate if definition is not None else ""
+        if not inner or inner in TOP_LEVEL_SPACES or depth > MAX_ENCAPSULATION_DEPTH:
+            return opt.payload
+        subs = self.by_space.get(inner)
+        if not subs:
+            return opt.payload
+        parts = [tlv(code, self.payload(sub, depth + 1)) for code, sub in sorted(subs.items())]
+        return opt.payload + b"".join(parts)
+
+
+MAX_ENCAPSULATION_DEPTH = 8  # a space encapsulating itself stops here instead of looping
 
 
 def _vendor_id(space: str) -> int | None:

@@ -3,7 +3,8 @@
 Both look each address up in the lease store (Kea's "approach 1") and check it belongs to the
 client (DUID) and to this IA (IAID). A released lease is deleted; a declined address becomes a
 DECLINED lease without owner for ``decline-probation-period`` seconds (Kea Lease6::decline) and
-is counted in ``declined-addresses`` (``assigned-nas`` stays, ARM "Decline").
+is counted in ``declined-addresses`` (``assigned-nas`` stays, ARM "Decline"). Both request the
+removal of the lease's DNS entries when it has a name and DNS flags (Kea ``queueNCR``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pukeko.alloc.reclaim import decline
 from pukeko.leases.model import ChangeKind, LeaseType
 from pukeko.server.dhcp6 import stats6
 from pukeko.server.dhcp6.context import Exchange
+from pukeko.server.dhcp6.ddns6 import queue_removal
 from pukeko.server.dhcp6.ia import ia_tlv
 from pukeko.wire.ia6 import Ia6, Status6, status_tlv
 from pukeko.wire.pkt6 import OPTION_IA_PD
@@ -61,6 +63,8 @@ def release_ia(ex: Exchange, ia: Ia6) -> tuple[bytes, int]:
     else:
         ex.emit("DHCP6_RELEASE_NA", ex.label, text, lease.iaid)
     ex.stat(stats6.subnet_stat(lease.subnet_id, stats6.assigned_stat(is_pd)), -1)
+    if not is_pd:
+        queue_removal(ex, lease)  # Kea releaseIA_NA: remove the lease's DNS entries
     return _status(ia, Status6.SUCCESS, "Lease released. Thank you, please come again.")
 
 
@@ -99,6 +103,7 @@ def decline_ia(ex: Exchange, ia: Ia6, probation: int) -> bytes:
             _set_status(subs, Status6.NO_BINDING, "This is your address, but you used wrong IAID")
             continue
         ex.record(ChangeKind.UPDATE, decline(lease, ex.cltt, probation))
+        queue_removal(ex, lease)  # Kea declineLease: the old name's DNS entries go
         ex.stat(stats6.subnet_stat(lease.subnet_id, stats6.DECLINED_ADDRESSES))
         ex.stat(stats6.DECLINED_ADDRESSES)
         ex.emit("DHCP6_DECLINE_LEASE", ex.label, text, probation)

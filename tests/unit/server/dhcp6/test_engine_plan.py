@@ -93,6 +93,12 @@ def test_debug_events_are_produced_up_to_the_engine_level_with_kea_texts() -> No
         ),
         (
             "DEBUG",
+            "DHCP6_CLASS_ASSIGNED",
+            40,
+            f"{label}: client packet has been assigned to the following class(es): UNKNOWN",
+        ),
+        (
+            "DEBUG",
             "DHCP6_PROCESS_IA_NA_REQUEST",
             50,
             f"{label}: server is processing IA_NA option with iaid=7 and hint=(no hint)",
@@ -117,6 +123,7 @@ def test_debug_events_are_produced_up_to_the_engine_level_with_kea_texts() -> No
         "DHCP6_BUFFER_RECEIVED",
         "DHCP6_PACKET_RECEIVED",
         "DHCP6_SUBNET_SELECTED",
+        "DHCP6_CLASS_ASSIGNED",
         "DHCP6_LEASE_ADVERT",
         "DHCP6_PACKET_SEND",
     ]

@@ -1,0 +1,94 @@
+"""DNS names as Kea's isc::dns::Name reads and prints them."""
+
+from __future__ import annotations
+
+import pytest
+
+from pukeko.ddns.names import (
+    InvalidName,
+    canonical_text,
+    name_text,
+    parse_text_name,
+    raw_text,
+    read_wire_name,
+    wire_name,
+)
+from pukeko.wire.buffer import FormError
+
+
+def test_wire_name_is_read_lowercased_up_to_the_root_label() -> None:
+    data = b"\x06MyHost\x07Example\x03com\x00trailing"
+    assert read_wire_name(data) == (b"myhost", b"example", b"com")
+    assert read_wire_name(data, downcase=False) == (b"MyHost", b"Example", b"com")
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"\x03foo", "incomplete"),  # no root label
+        (b"\x05fo\x00", "incomplete"),  # label runs past the end
+        (b"\x40" + b"a" * 64 + b"\x00", "unknown label type"),
+        (b"\x03foo\xc0\x00", "compression pointer"),
+        (
+            b"\x3f"
+            + b"a" * 63
+            + b"\x3f"
+            + b"b" * 63
+            + b"\x3f"
+            + b"c" * 63
+            + b"\x3f"
+            + b"d" * 63
+            + b"\x00",
+            "longer than 255",
+        ),
+    ],
+)
+def test_malformed_wire_names_raise_form_error(data: bytes, reason: str) -> None:
+    with pytest.raises(FormError, match=reason):
+        read_wire_name(data)
+
+
+def test_a_name_of_exactly_255_bytes_is_accepted() -> None:
+    labels = (b"a" * 63, b"b" * 63, b"c" * 63, b"d" * 61)
+    data = wire_name(labels)
+    assert len(data) == 255
+    assert read_wire_name(data) == labels
+
+
+def test_text_escapes_specials_and_unprintables_like_kea() -> None:
+    labels = (b"a.b", b'q"(x);@$\\', b"sp ace\x00\xff")
+    assert name_text(labels) == 'a\\.b.q\\"\\(x\\)\\;\\@\\$\\\\.sp\\032ace\\000\\255.'
+    assert name_text(labels, omit_final_dot=True).endswith("\\255")
+    assert parse_text_name(name_text(labels)) == labels
+    assert name_text(()) == "."
+    assert raw_text((b"a.b", b"c")) == "a.b.c."
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [
+        ("host.example.com", (b"host", b"example", b"com")),
+        ("host.example.com.", (b"host", b"example", b"com")),
+        (".", ()),
+        ("@", ()),
+        ("a\\.b", (b"a.b",)),
+        ("a\\065", (b"aA",)),
+    ],
+)
+def test_text_names_parse(text: str, labels: tuple[bytes, ...]) -> None:
+    assert parse_text_name(text) == labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "a..b", ".a", "a" * 64, "a\\", "a\\25", "a\\256", "\\[x", ("a" * 63 + ".") * 4],
+)
+def test_bad_text_names_are_refused(text: str) -> None:
+    with pytest.raises(InvalidName):
+        parse_text_name(text)
+
+
+def test_parse_downcases_only_when_asked() -> None:
+    assert parse_text_name("HoSt.Example", downcase=True) == (b"host", b"example")
+    assert parse_text_name("HoSt") == (b"HoSt",)
+    assert canonical_text("Host.Example") == "Host.Example."
