@@ -26,17 +26,7 @@ from tests.system.diff6_suite import (
 )
 
 # exchange -> description of a Pukeko engine bug that makes its answer differ from Kea's
-ENGINE_BUGS: dict[str, str] = {
-    "lab_renew_after_class_lost": (
-        "Renew of an address in a pool guarded by client-class 'lab' from a client no longer in"
-        " 'lab': Kea 2.2 drops the lease (AllocEngine::renewLeases6 ->"
-        " removeNonmatchingReservedLeases6 keeps a lease only if inAllowedPool(ctx, ...) with the"
-        " packet's classes), allocates a new address from the 'not-lab' pool and answers both"
-        " (old one with lifetimes 0/0), with the new pool's required class option 30; Pukeko"
-        " extends the old lease in the forbidden pool (pukeko.server.dhcp6 renew path, e.g."
-        " leasing.py/allocate.py: the existing-lease check ignores the pool's client-class)"
-    ),
-}
+ENGINE_BUGS: dict[str, str] = {}
 
 
 def _class_lifetimes_on_renew(steps: list[tuple[str, Any]]) -> list[tuple[str, Any]]:

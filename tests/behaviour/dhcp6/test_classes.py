@@ -19,6 +19,7 @@ from tests.support.dhcp6_client import (
     addresses_of,
     duid_ll,
     message,
+    read_reply,
     request_from,
     wire,
 )
@@ -422,3 +423,30 @@ def test_non_member_is_logged_only_at_debug() -> None:
     assert found == [("DEBUG", "Expression lab evaluated to 0")]
     reply = h.ask(wire(message(SOLICIT, DUID, [IaSpec(1)])))
     assert reply.msg_type == ADVERTISE
+
+
+def test_renew_from_a_pool_the_client_left_gets_a_new_address() -> None:
+    # Kea removeNonmatchingReservedNoHostLeases6: the old lease is deleted and sent with
+    # lifetime 0, a new one comes from a pool the client may use.
+    subnet = {
+        "id": 1,
+        "subnet": "2001:db8:1::/64",
+        "interface": "eth0",
+        "pools": [
+            {"pool": "2001:db8:1::10-2001:db8:1::1f", "client-class": "lab"},
+            {"pool": "2001:db8:1::100-2001:db8:1::10f"},
+        ],
+    }
+    h = harness(config([{"name": "lab", "test": "option[15].exists"}], [subnet]))
+    lab = [user_class(b"x")]
+    first = h.ask(wire(message(SOLICIT, DUID, [IaSpec(1)], extra=lab)))
+    h.ask(wire(request_from(first, DUID, extra=lab)))
+    bound = h.ask(wire(request_from(first, DUID, extra=lab)))
+    renew = h.send(wire(request_from(bound, DUID, 5)))  # Renew without the user class
+    reply = read_reply(renew.reply or b"")
+    assert addresses_of(reply.ias(IA_NA)[0]) == [
+        ("2001:db8:1::100", 3000, 4000),
+        ("2001:db8:1::10", 0, 0),
+    ]
+    assert sorted(str(lease.address) for lease in h.leases) == ["2001:db8:1::100"]
+    assert h.stats(renew)["subnet[1].assigned-nas"] == 0  # one gone, one new

@@ -332,13 +332,42 @@ class Allocator6:
         """Extend the IA's leases, or give it a new one (renewLeases6 / extendLease6)."""
         assert ex.subnet is not None
         first = hints[0] if hints else NO_HINT
-        existing = self._client_leases(ex, ex.subnet, lease_type, iaid)
-        if not existing:
-            return self._allocate_new(ex, lease_type, iaid, first)
         result = IaResult()
+        existing = [
+            lease
+            for lease in self._client_leases(ex, ex.subnet, lease_type, iaid)
+            if self._kept_on_renew(ex, lease, result)
+        ]
+        if not existing:
+            fresh = self._allocate_new(ex, lease_type, iaid, first)
+            fresh.retired[:0] = result.retired
+            return fresh
         for lease in existing:
             self._extend(ex, lease, first, result)
         return result
+
+    def _kept_on_renew(self, ex: Exchange, lease: Lease6, result: IaResult) -> bool:
+        """Kea removeNonmatchingReservedNoHostLeases6: a lease outside every pool the client
+        may use (in any subnet of the network it may use) is deleted and sent with lifetime 0.
+        """
+        assert ex.subnet is not None
+        address = int(lease.address)
+        for subnet in self.topology.network_order(ex.subnet):
+            if client_supported(subnet, ex.classes) and (
+                find_pool(subnet, lease.lease_type, address, ex.classes) is not None
+            ):
+                return True
+        self._revoke(ex, lease, result)
+        return False
+
+    def _revoke(self, ex: Exchange, lease: Lease6, result: IaResult) -> None:
+        """Delete a lease the client may no longer have; the reply sends it with lifetime 0."""
+        ex.record(_DELETE, lease)
+        queue_removal(ex, lease)
+        assigned = stats6.ASSIGNED_PDS if lease.lease_type == _PD else stats6.ASSIGNED_NAS
+        ex.stat(stats6.subnet_stat(lease.subnet_id, assigned), -1)
+        result.retired.append(lease)
+        retired(ex, lease)  # Kea extendIA_NA: a changed name is removed (again)
 
     def _extend(self, ex: Exchange, lease: Lease6, hint: Hint, result: IaResult) -> None:
         subnet = ex.subnet
@@ -353,11 +382,7 @@ class Allocator6:
             lease.lease_type != _PD and IPv6Address(lease.address) not in subnet.prefix
         ) or not client_supported(subnet, ex.classes):
             # No longer appropriate for the link (RFC 8415 §18.3.4): delete, send lifetime 0.
-            ex.record(_DELETE, lease)
-            queue_removal(ex, lease)
-            ex.stat(stats6.subnet_stat(subnet.id, stats6.ASSIGNED_NAS), -1)
-            result.retired.append(lease)
-            retired(ex, lease)  # Kea extendIA_NA: a changed name is removed (again)
+            self._revoke(ex, lease, result)
             return
         result.granted.append(self._extended(ex, subnet, lease, hint))
 
