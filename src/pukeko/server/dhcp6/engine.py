@@ -20,18 +20,15 @@ allocation state at once so the next message never gets an address just given aw
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 
 from pukeko.classify.classes import DROP_CLASS
 from pukeko.classify.query import Query6
-from pukeko.config.checks_options import standard_spaces
-from pukeko.config.model import Config, PdPool, Pool, Subnet
+from pukeko.config.model import Config, Subnet
 from pukeko.ddns.fqdn6 import decode_client_fqdn
-from pukeko.leases.model import LeaseChange, LeaseType
+from pukeko.leases.model import LeaseChange
 from pukeko.leases.view import LeaseView6
 from pukeko.server.dhcp6 import stats6
 from pukeko.server.dhcp6.allocate import Allocator6
-from pukeko.server.dhcp6.classes6 import Classifier6
 from pukeko.server.dhcp6.context import Exchange, client_lookup, int_lookup
 from pukeko.server.dhcp6.ddns6 import ddns_service
 from pukeko.server.dhcp6.frozen import outcome
@@ -40,16 +37,12 @@ from pukeko.server.dhcp6.ia import DiscardMessage
 from pukeko.server.dhcp6.identity import client_classes, client_hwaddr
 from pukeko.server.dhcp6.messages import MESSAGES, PacketLabel, event, pkt_label
 from pukeko.server.dhcp6.options import (
-    OPTION_ERP_LOCAL_DOMAIN_NAME,
-    OptionLevel,
-    OptionSet,
     append_rsoo,
-    chain,
     sorted_tlvs,
 )
-from pukeko.server.dhcp6.pools import Allocation, find_pool
+from pukeko.server.dhcp6.plan import ConfigPlan
+from pukeko.server.dhcp6.pools import Allocation
 from pukeko.server.dhcp6.relay import reply_port, wrap_reply
-from pukeko.server.dhcp6.select import Topology
 from pukeko.server.dhcp6.validate import (
     UNICAST_ALLOWED_TYPES,
     is_multicast,
@@ -78,130 +71,6 @@ from pukeko.wire.pkt6 import (
 
 USE_MULTICAST_TEXT = "Unicast is not allowed, please use multicast"
 ApplyChanges = Callable[[Iterable[LeaseChange]], None]
-
-
-@dataclass(slots=True)
-class ConfigPlan:
-    """Everything precomputed from one configuration (options per level, topology, RSOO)."""
-
-    config: Config
-    topology: Topology
-    global_level: OptionLevel
-    subnet_sets: dict[int, OptionSet]
-    pool_levels: dict[int, OptionLevel] = field(default_factory=dict)  # id(pool) -> level
-    rsoo: frozenset[int] = frozenset({OPTION_ERP_LOCAL_DOMAIN_NAME})
-    unicast_addresses: frozenset[str] = frozenset()
-    classifier: Classifier6 | None = None  # None: no client-classes configured
-    # subnet id -> (its own level, its shared network's level), for chains with classes
-    subnet_levels: dict[int, tuple[OptionLevel, OptionLevel]] = field(default_factory=dict)
-    chains: dict[tuple[object, ...], OptionSet] = field(default_factory=dict)
-
-    @classmethod
-    def build(
-        cls, config: Config, rsoo_codes: Iterable[int] = (), log_matches: bool = True
-    ) -> ConfigPlan:
-        """Compile the option levels and selection tables of ``config``."""
-        spaces = standard_spaces(6).with_defs(d.definition for d in config.option_defs)
-        global_level = OptionLevel.compile(config.option_data, spaces)
-        network_levels = {
-            net.name: OptionLevel.compile(net.option_data, spaces) for net in config.shared_networks
-        }
-        subnet_sets: dict[int, OptionSet] = {}
-        subnet_levels: dict[int, tuple[OptionLevel, OptionLevel]] = {}
-        pool_levels: dict[int, OptionLevel] = {}
-        for subnet in config.all_subnets:
-            network = network_levels.get(subnet.shared_network, OptionLevel())
-            own = OptionLevel.compile(subnet.option_data, spaces)
-            subnet_sets[subnet.id] = chain([own, network, global_level])
-            subnet_levels[subnet.id] = (own, network)
-            pools: tuple[Pool | PdPool, ...] = (*subnet.pools, *subnet.pd_pools)
-            for pool in pools:
-                if pool.option_data:
-                    pool_levels[id(pool)] = OptionLevel.compile(pool.option_data, spaces)
-        rsoo = {*rsoo_codes, *_configured_rsoo(config)}
-        unicast = frozenset(
-            entry.split("/", 1)[1].lower() for entry in config.interfaces if "/" in entry
-        )
-        return cls(
-            config,
-            Topology.build(config),
-            global_level,
-            subnet_sets,
-            pool_levels,
-            frozenset({OPTION_ERP_LOCAL_DOMAIN_NAME, *rsoo}),
-            unicast,
-            Classifier6(config, spaces, log_matches) if config.client_classes else None,
-            subnet_levels,
-        )
-
-    def options_for(self, ex: Exchange) -> OptionSet:
-        """Kea buildCfgOptionList: pools > subnet > shared network > classes > global.
-
-        The required classes are evaluated first (Kea requiredClassify runs after the leases
-        are assigned and before the options are chosen).
-        """
-        subnet = ex.subnet
-        pools = self._pool_levels(ex, subnet) if subnet is not None else []
-        query, classifier = ex.query, self.classifier
-        if query is None or classifier is None:
-            if subnet is None:
-                return chain([self.global_level])
-            base = self.subnet_sets[subnet.id]
-            return chain([*pools, *base.levels]) if pools else base
-        classifier.required(query, subnet, ex.allocated, ex.log, ex.debuglevel)
-        classes = classifier.option_levels(query, ex.label, ex.log, ex.debuglevel)
-        if not classes:
-            if subnet is None:
-                return chain([self.global_level])
-            base = self.subnet_sets[subnet.id]
-            return chain([*pools, *base.levels]) if pools else base
-        own, network = self.subnet_levels[subnet.id] if subnet is not None else _NO_LEVELS
-        return self._chain([*pools, own, network, *classes, self.global_level])
-
-    def _pool_levels(self, ex: Exchange, subnet: Subnet) -> list[OptionLevel]:
-        """Option levels of the pools holding the leases given in this message."""
-        levels: list[OptionLevel] = []
-        if not self.pool_levels or not ex.allocated:
-            return levels
-        for address, prefix_len in ex.allocated:
-            lease_type = LeaseType.NA if prefix_len == 128 else LeaseType.PD
-            pool = find_pool(subnet, lease_type, address)
-            level = self.pool_levels.get(id(pool)) if pool is not None else None
-            if level is not None and level not in levels:
-                levels.append(level)
-        return levels
-
-    def _chain(self, levels: list[OptionLevel]) -> OptionSet:
-        """``chain(levels)``, remembered: few distinct level lists occur per configuration."""
-        key = tuple(id(level) for level in levels)
-        found = self.chains.get(key)
-        if found is None:
-            if len(self.chains) >= CHAIN_CACHE_LIMIT:
-                self.chains.clear()
-            found = self.chains[key] = chain(levels)
-        return found
-
-
-CHAIN_CACHE_LIMIT = 1024
-_NO_LEVELS = (OptionLevel(), OptionLevel())
-
-
-def _configured_rsoo(config: Config) -> set[int]:
-    """Option codes of ``relay-supplied-options`` (codes or standard option names)."""
-    entries = config.extra.get("relay-supplied-options", ())
-    codes: set[int] = set()
-    if not isinstance(entries, tuple):
-        return codes
-    spaces = standard_spaces(6)
-    for entry in entries:
-        text = str(entry).strip()
-        if text.isdigit():
-            codes.add(int(text))
-            continue
-        definition = spaces.by_name("dhcp6", text)
-        if definition is not None:
-            codes.add(definition.code)
-    return codes
 
 
 class Dhcp6Engine:
