@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.dhcp6_client import IaSpec, duid_of
-from tests.system.diff6_script import SERVER_ADDRESS, Session, Step
+from tests.system.diff6_script import Session, Step, server_base
 from tests.system.diff6_steps import Hops, Option, sarr
 
 OPTION_CLIENT_FQDN = 39
@@ -57,22 +57,7 @@ def config_for(enable_updates: bool) -> Callable[[Path, str], dict[str, Any]]:
         ]
         return {
             "Dhcp6": {
-                "interfaces-config": {"interfaces": [f"srv0/{SERVER_ADDRESS}"]},
-                "server-id": {
-                    "type": "LLT",
-                    "htype": 1,
-                    "identifier": "0a0b0c0d0e0f",
-                    "time": 705032704,
-                    "persist": False,
-                },
-                "lease-database": {
-                    "type": "memfile",
-                    "persist": True,
-                    "name": str(workdir / f"{kind}-leases6.csv"),
-                    "lfc-interval": 0,
-                },
-                "renew-timer": 1000,
-                "rebind-timer": 2000,
+                **server_base(workdir / f"{kind}-leases6.csv"),
                 "preferred-lifetime": 3000,
                 "valid-lifetime": 4000,
                 "dhcp-ddns": {"enable-updates": enable_updates},

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.dhcp6_client import INFORMATION_REQUEST, SOLICIT, IaSpec, duid_of
-from tests.system.diff6_script import SERVER_ADDRESS, Session, Step
+from tests.system.diff6_script import Session, Step, server_base
 from tests.system.diff6_steps import (
     Hops,
     msg,
@@ -115,22 +115,7 @@ def server_config(workdir: Path, kind: str) -> dict[str, Any]:
     }
     return {
         "Dhcp6": {
-            "interfaces-config": {"interfaces": [f"srv0/{SERVER_ADDRESS}"]},
-            "server-id": {
-                "type": "LLT",
-                "htype": 1,
-                "identifier": "0a0b0c0d0e0f",
-                "time": 705032704,
-                "persist": False,
-            },
-            "lease-database": {
-                "type": "memfile",
-                "persist": True,
-                "name": str(workdir / f"{kind}-leases6.csv"),
-                "lfc-interval": 0,
-            },
-            "renew-timer": 1000,
-            "rebind-timer": 2000,
+            **server_base(workdir / f"{kind}-leases6.csv"),
             "preferred-lifetime": 3000,
             "valid-lifetime": 4000,
             "option-def": OPTION_DEFS,

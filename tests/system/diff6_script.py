@@ -40,6 +40,33 @@ from tests.support.dhcp6_wire import RelayClient, WireClient
 from pukeko.wire.pkt6 import Pkt6
 
 SERVER_ADDRESS = "2001:db8:1::1"
+
+
+SERVER_ID = {
+    "type": "LLT",
+    "htype": 1,
+    "identifier": "0a0b0c0d0e0f",
+    "time": 705032704,
+    "persist": False,
+}
+
+
+def server_base(lease_file: Path, interface: str = f"srv0/{SERVER_ADDRESS}") -> dict[str, Any]:
+    """What every test server configuration shares: listener, fixed server DUID, lease file."""
+    return {
+        "interfaces-config": {"interfaces": [interface]},
+        "server-id": dict(SERVER_ID),
+        "lease-database": {
+            "type": "memfile",
+            "persist": True,
+            "name": str(lease_file),
+            "lfc-interval": 0,
+        },
+        "renew-timer": 1000,
+        "rebind-timer": 2000,
+    }
+
+
 CLIENT_ADDRESS = "2001:db8:1::2"
 SERVER_DUID_HEX = "000100012a05f2000a0b0c0d0e0f"  # DUID-LLT, htype 1, time 705032704
 VENDOR_ENTERPRISE = 12345
@@ -66,22 +93,7 @@ def server_config(workdir: Path, kind: str) -> dict[str, Any]:
     """The Dhcp6 configuration both servers run (lease file and logs under ``workdir``)."""
     return {
         "Dhcp6": {
-            "interfaces-config": {"interfaces": [f"srv0/{SERVER_ADDRESS}"]},
-            "server-id": {
-                "type": "LLT",
-                "htype": 1,
-                "identifier": "0a0b0c0d0e0f",
-                "time": 705032704,
-                "persist": False,
-            },
-            "lease-database": {
-                "type": "memfile",
-                "persist": True,
-                "name": str(workdir / f"{kind}-leases6.csv"),
-                "lfc-interval": 0,
-            },
-            "renew-timer": 1000,
-            "rebind-timer": 2000,
+            **server_base(workdir / f"{kind}-leases6.csv"),
             "preferred-lifetime": 3000,
             "min-preferred-lifetime": 2000,
             "max-preferred-lifetime": 4000,

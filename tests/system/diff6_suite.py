@@ -145,3 +145,57 @@ def assert_suite_consistent(suite: Suite) -> None:
     assert set(suite.engine_bugs) <= set(suite.exchanges)
     assert set(suite.differences) <= set(suite.exchanges)
     assert not set(suite.differences) & set(suite.engine_bugs)
+
+
+def module_tests(suite: Suite) -> tuple[Callable[..., Any], ...]:
+    """The fixtures and tests every differential module runs for its ``suite``.
+
+    A module binds them to module-level names (pytest collects them from there)::
+
+        (kea, pukeko, engine, test_kea_answers_as_scripted, test_pukeko_answers_like_kea,
+         test_engine_answers_like_kea, test_suite_is_consistent) = module_tests(SUITE)
+    """
+
+    @pytest.fixture(scope="module")
+    def kea(tmp_path_factory: pytest.TempPathFactory) -> Run:
+        """Kea 2.2's answers."""
+        return kea_run(suite, tmp_path_factory.mktemp("kea"))
+
+    @pytest.fixture(scope="module")
+    def pukeko(tmp_path_factory: pytest.TempPathFactory) -> Run:
+        """The Pukeko daemon's answers."""
+        return pukeko_run(suite, tmp_path_factory.mktemp("pukeko"))
+
+    @pytest.fixture(scope="module")
+    def engine(tmp_path_factory: pytest.TempPathFactory) -> Run:
+        """The in-process engine's answers."""
+        return engine_run(suite, tmp_path_factory.mktemp("engine"))
+
+    @pytest.mark.parametrize("exchange", suite.exchanges)
+    def test_kea_answers_as_scripted(kea: Run, exchange: str) -> None:
+        """The script is right: Kea answers (or stays silent) where it expects."""
+        assert_kea_as_scripted(suite, kea, exchange)
+
+    @pytest.mark.parametrize("exchange", comparison_params(suite))
+    def test_pukeko_answers_like_kea(kea: Run, pukeko: Run, exchange: str) -> None:
+        """The daemon's normalised answers equal Kea's."""
+        assert_like_kea(kea, pukeko, exchange, suite)
+
+    @pytest.mark.parametrize("exchange", comparison_params(suite))
+    def test_engine_answers_like_kea(kea: Run, engine: Run, exchange: str) -> None:
+        """The engine's normalised answers equal Kea's."""
+        assert_like_kea(kea, engine, exchange, suite)
+
+    def test_suite_is_consistent() -> None:
+        """Expectations, bug and difference entries name the script's exchanges."""
+        assert_suite_consistent(suite)
+
+    return (
+        kea,
+        pukeko,
+        engine,
+        test_kea_answers_as_scripted,
+        test_pukeko_answers_like_kea,
+        test_engine_answers_like_kea,
+        test_suite_is_consistent,
+    )

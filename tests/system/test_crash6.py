@@ -27,6 +27,7 @@ from tests.support.dhcp6_wire import WireClient
 from tests.support.netns_enter import ip
 from tests.support.servers import PUKEKO, RunningServer, start_server
 from tests.system.diff6_play import namespace_pair
+from tests.system.diff6_script import server_base
 from tests.system.load6 import Grant, LoadGenerator
 from tests.system.sysreq import pukeko_daemon_missing, require_netns, require_perfdhcp
 
@@ -43,22 +44,7 @@ def crash_config(workdir: Path) -> dict[str, Any]:
     """A server with large pools and a memfile lease file in ``workdir``."""
     return {
         "Dhcp6": {
-            "interfaces-config": {"interfaces": ["srv0"]},
-            "server-id": {
-                "type": "LLT",
-                "htype": 1,
-                "identifier": "0a0b0c0d0e0f",
-                "time": 705032704,
-                "persist": False,
-            },
-            "lease-database": {
-                "type": "memfile",
-                "persist": True,
-                "name": str(workdir / "leases6.csv"),
-                "lfc-interval": 0,
-            },
-            "renew-timer": 1000,
-            "rebind-timer": 2000,
+            **server_base(workdir / "leases6.csv", "srv0"),
             "preferred-lifetime": 3000,
             "valid-lifetime": 4000,
             "subnet6": [

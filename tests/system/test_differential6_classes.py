@@ -11,18 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from tests.system import diff6_classes_script as script
 from tests.system.diff6_suite import (
     Run,
     Suite,
-    assert_kea_as_scripted,
-    assert_like_kea,
-    assert_suite_consistent,
-    comparison_params,
-    engine_run,
-    kea_run,
-    pukeko_run,
+    module_tests,
 )
 
 # exchange -> description of a Pukeko engine bug that makes its answer differ from Kea's
@@ -59,40 +52,15 @@ SUITE = Suite(
 )
 
 
-@pytest.fixture(scope="module")
-def kea(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    """Kea 2.2's answers."""
-    return kea_run(SUITE, tmp_path_factory.mktemp("kea"))
-
-
-@pytest.fixture(scope="module")
-def pukeko(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    """The Pukeko daemon's answers."""
-    return pukeko_run(SUITE, tmp_path_factory.mktemp("pukeko"))
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    """The in-process engine's answers."""
-    return engine_run(SUITE, tmp_path_factory.mktemp("engine"))
-
-
-@pytest.mark.parametrize("exchange", SUITE.exchanges)
-def test_kea_answers_as_scripted(kea: Run, exchange: str) -> None:
-    """The script is right: Kea answers (or stays silent) where it expects."""
-    assert_kea_as_scripted(SUITE, kea, exchange)
-
-
-@pytest.mark.parametrize("exchange", comparison_params(SUITE))
-def test_pukeko_answers_like_kea(kea: Run, pukeko: Run, exchange: str) -> None:
-    """The daemon's normalised answers equal Kea's."""
-    assert_like_kea(kea, pukeko, exchange, SUITE)
-
-
-@pytest.mark.parametrize("exchange", comparison_params(SUITE))
-def test_engine_answers_like_kea(kea: Run, engine: Run, exchange: str) -> None:
-    """The engine's normalised answers equal Kea's."""
-    assert_like_kea(kea, engine, exchange, SUITE)
+(
+    kea,
+    pukeko,
+    engine,
+    test_kea_answers_as_scripted,
+    test_pukeko_answers_like_kea,
+    test_engine_answers_like_kea,
+    test_suite_is_consistent,
+) = module_tests(SUITE)
 
 
 def _codes(answer: Any) -> list[int]:
@@ -115,8 +83,3 @@ def test_script_reaches_the_classes(kea: Run) -> None:
     for exchange, code in hits.items():
         answer = kea.answers[exchange][0][1]
         assert code in _codes(answer), exchange
-
-
-def test_suite_is_consistent() -> None:
-    """Expectations and bug entries name the script's exchanges."""
-    assert_suite_consistent(SUITE)
