@@ -1,0 +1,1 @@
+"""Host reservations: model, store interface, backends (configuration file now, SQL later)."""
