@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "pukeko"
-PURE_PACKAGES = ["wire", "config", "classify", "alloc", "server", "ddns"]
+PURE_PACKAGES = ["wire", "config", "classify", "alloc", "server", "ddns", "hosts"]
 # Pure modules of packages that also hold I/O backends.
 PURE_MODULES = [
     "leases/model.py", "leases/view.py", "leases/csvcodec.py", "leases/index.py",

@@ -52,6 +52,8 @@ from pukeko.config.render import render
 from pukeko.control import server_registry
 from pukeko.control.handle import CommandContext, status_arguments
 from pukeko.control.unix import ControlSocketError, UnixControlServer
+from pukeko.hosts.memory import MemoryHostStore
+from pukeko.hosts.store import HostStoreError
 from pukeko.io.daemon_parts import (
     EngineSlot,
     PreparedConfig,
@@ -143,6 +145,9 @@ class Daemon6:
         self.pid_file: PidFile | None = None
         self.duid: ServerDuid | None = None
         self.store: IndexedLeaseStore6 | None = None
+        # The host reservations served (the configuration's, rebuilt on each (re)configure).
+        self.hosts: MemoryHostStore | None = None
+        self._prepared_hosts: MemoryHostStore | None = None
         self.allocation: StateAllocation | None = None
         self.persistence: StorePersistence[Any] | None = None
         self.slot: EngineSlot | None = None
@@ -279,6 +284,7 @@ class Daemon6:
                 with bulk_load():
                     await out.store.open()
                 await self._check_loaded_leases(out.store, config)
+            self._prepared_hosts = self._host_store(config)
             out.control_path = control_path(config)
             if out.control_path and out.control_path != control_path(previous):
                 control = self._control_server(out.control_path)
@@ -288,6 +294,14 @@ class Daemon6:
                 self.logging.configure(config.loggers)
         except (LeaseStoreError, OSError, ServerIdError, LogSetupError) as exc:
             raise StartupError(self._prepare_error(exc)) from exc
+
+    @staticmethod
+    def _host_store(config: Config) -> MemoryHostStore:
+        """The configuration's reservations (a bad one refuses the configuration)."""
+        try:
+            return MemoryHostStore.from_config(config)
+        except HostStoreError as exc:
+            raise StartupError(f"host reservations: {exc}") from exc
 
     async def _check_loaded_leases(self, store: IndexedLeaseStore6, config: Config) -> None:
         """Kea's ``sanity-checks`` on the leases just loaded; fixes and drops are stored."""
@@ -341,6 +355,8 @@ class Daemon6:
         assert self.store is not None and self.duid is not None
         allocation = allocation_for(config)
         allocation.rebuild(self.store.view)
+        if self._prepared_hosts is not None:
+            self.hosts, self._prepared_hosts = self._prepared_hosts, None
         engine = Dhcp6Engine(
             config,
             self.store.view,
@@ -351,6 +367,7 @@ class Daemon6:
             log_matches=self.logging.enabled(
                 logger_for_message("EVAL_RESULT", self.logging.root), "INFO"
             ),
+            hosts=self.hosts.view6 if self.hosts is not None else None,
         )
         self.allocation = allocation
         if self.persistence is None:

@@ -1,15 +1,23 @@
 """Which leases one IA gets: Kea 2.2's allocateLeases6 / renewLeases6 decisions.
 
-Request/Solicit (allocateLeases6, no reservations yet): the client's leases for this IA in the
-selected subnet's shared network are kept (refreshed on Request); otherwise a new lease is
-found — first the client's hint if it lies in a pool the client may use and is free or expired
-(any subnet of the network), then the allocator, starting in the network's most recently used
-subnet (getPreferredSubnet). Failure counts ``v6-allocation-fail*`` and logs
-ALLOC_ENGINE_V6_ALLOC_FAIL*.
+Request/Solicit (allocateLeases6): the client's leases for this IA in the selected subnet's
+shared network are checked (removeNonmatchingReservedLeases6: one reserved for another client,
+or outside every pool the client may use, is taken away) and the rest refreshed; a client
+with host reservations first gets one of its reserved resources (``reserved6``) and loses its
+other leases of the IA. Without a lease left, a new one is found — first the client's hint if
+it lies in a pool the client may use, is free or expired and reserved for nobody (any subnet of
+the network), then the allocator, starting in the network's most recently used subnet
+(getPreferredSubnet), skipping candidates reserved for anyone. Failure counts
+``v6-allocation-fail*`` and logs ALLOC_ENGINE_V6_ALLOC_FAIL*.
 
-Renew/Rebind (renewLeases6): the IA's leases in the network are extended (extendLease6); an
-address lease no longer inside its subnet is deleted and answered with lifetimes 0; an IA
-without leases gets a new one, as Kea does (RFC 8415 §18.3.4 lets the server create a binding).
+Renew/Rebind (renewLeases6): the same checks and reserved grants, then the IA's leases in the
+network are extended (extendLease6); an address lease no longer inside its subnet (unless a
+global reservation holds it) is deleted and answered with lifetimes 0; an IA without leases
+gets a new one, as Kea does (RFC 8415 §18.3.4 lets the server create a binding).
+
+Revocations of a resource reserved for another client are logged at WARN with Kea's
+ALLOC_ENGINE_V6_REVOKED_* IDs. An Advertise never deletes anything (Kea 2.2 does; see
+docs/compatibility.md): the leases it would take away are only left out of it.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from ipaddress import IPv6Address
 
 from pukeko.alloc.lifetimes import tee_times6
 from pukeko.config.model import Subnet
+from pukeko.hosts.model import Host
 from pukeko.leases.model import ChangeKind, Lease6, LeaseState, LeaseType
 from pukeko.server.dhcp6 import stats6
 from pukeko.server.dhcp6.context import Exchange
@@ -31,6 +40,7 @@ from pukeko.server.dhcp6.ddns6 import (
     retired,
     with_names,
 )
+from pukeko.server.dhcp6.hosts6 import HostPolicy6
 from pukeko.server.dhcp6.lease_rows import evolve6
 from pukeko.server.dhcp6.leasing import (
     NO_HINT,
@@ -45,6 +55,7 @@ from pukeko.server.dhcp6.leasing import (
     reuse_expired,
     with_extended_info,
 )
+from pukeko.server.dhcp6.messages import Address6Text
 from pukeko.server.dhcp6.pools import (
     Allocation,
     capacity,
@@ -53,6 +64,14 @@ from pukeko.server.dhcp6.pools import (
     in_pool,
     pool_span,
     pools_for,
+)
+from pukeko.server.dhcp6.reserved6 import (
+    drop_nonreserved,
+    global_reserved,
+    grant_reserved,
+    log_revoked,
+    reserved_for_client,
+    unreserved,
 )
 from pukeko.server.dhcp6.select import Topology, client_supported
 
@@ -88,6 +107,10 @@ class Allocator6:
     _capacity: dict[tuple[int, int], int] = field(default_factory=dict)
     _tee: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
     _spans: dict[tuple[int, int], tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    _by_id: dict[int, Subnet] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._by_id = {subnet.id: subnet for subnet in self.topology.subnets}
 
     def tee_times(self, subnet: Subnet, preferred: int) -> tuple[int, int]:
         """(T1, T2) for an IA whose shortest preferred lifetime is ``preferred`` (setTeeTimes).
@@ -108,8 +131,32 @@ class Allocator6:
         """Leases for one IA of a Solicit (``ex.fake``) or Request (allocateLeases6)."""
         assert ex.subnet is not None
         existing = self._client_leases(ex, ex.subnet, lease_type, iaid)
+        if ex.hosts:
+            return self._assign_reserved(ex, lease_type, iaid, hint, existing)
         if existing:
-            return IaResult([self._refresh(ex, lease) for lease in existing])
+            result = IaResult()
+            kept = [lease for lease in existing if self.kept(ex, lease, result, False)]
+            if kept:
+                return IaResult([self._refresh(ex, lease) for lease in kept])
+        return self._allocate_new(ex, lease_type, iaid, hint)
+
+    def _assign_reserved(
+        self, ex: Exchange, lease_type: LeaseType, iaid: int, hint: Hint, existing: list[Lease6]
+    ) -> IaResult:
+        """allocateLeases6 cases 1 and 3: reserved lease first, then the checks."""
+        result = IaResult()
+        fresh = grant_reserved(self, ex, lease_type, iaid, hint, existing)
+        leases = [lease for lease in existing if self.kept(ex, lease, result, False)]
+        if fresh is not None:
+            leases.append(fresh.lease)
+        leases = drop_nonreserved(self, ex, leases, result, False)
+        for lease in leases:
+            if fresh is not None and lease is fresh.lease:
+                result.granted.append(fresh)
+            else:
+                result.granted.append(self._refresh(ex, lease))
+        if result.granted:
+            return result
         return self._allocate_new(ex, lease_type, iaid, hint)
 
     def _client_leases(
@@ -148,10 +195,13 @@ class Allocator6:
 
     def topology_subnet(self, subnet_id: int) -> Subnet | None:
         """A subnet by id among the topology's subnets."""
-        for subnet in self.topology.subnets:
-            if subnet.id == subnet_id:
-                return subnet
-        return None
+        return self._by_id.get(subnet_id)
+
+    subnet_by_id = topology_subnet
+
+    def client_may_use(self, ex: Exchange, subnet: Subnet) -> bool:
+        """Kea Network::clientSupported for the message's classes."""
+        return client_supported(subnet, ex.classes)
 
     def _allocate_new(self, ex: Exchange, lease_type: LeaseType, iaid: int, hint: Hint) -> IaResult:
         found = self._from_hint(ex, lease_type, iaid, hint) if hint.address else None
@@ -177,12 +227,29 @@ class Allocator6:
                 continue  # not the start of a delegated prefix: never overlap two prefixes
             current = ex.lease_at(lease_type, hint.address)
             if current is None and not ex.claimed(lease_type, hint.address):
+                if self._hint_reserved(ex, subnet, lease_type, hint.address, False):
+                    continue
                 ex.subnet = subnet
-                return self._commit_new(ex, subnet, lease_type, iaid, hint.address, length, hint)
+                return self.commit_new(ex, subnet, lease_type, iaid, hint.address, length, hint)
             if current is not None and current.expired(ex.now):
+                if self._hint_reserved(ex, subnet, lease_type, hint.address, True):
+                    continue
                 ex.subnet = subnet
-                return self._take_over(ex, subnet, current, iaid, length, hint)
+                return self.take_over(ex, subnet, current, iaid, length, hint)
         return None
+
+    def _hint_reserved(
+        self, ex: Exchange, subnet: Subnet, lease_type: LeaseType, address: int, expired: bool
+    ) -> bool:
+        """Kea: a hint reserved for anyone is not used (the client's own were granted first)."""
+        policy = ex.reservations
+        if policy is None or not policy.reserved(subnet, lease_type, address, True):
+            return False
+        message_id = (
+            "ALLOC_ENGINE_V6_EXPIRED_HINT_RESERVED" if expired else "ALLOC_ENGINE_V6_HINT_RESERVED"
+        )
+        ex.emit(message_id, ex.label, Address6Text(address))
+        return True
 
     def _from_pools(
         self, ex: Exchange, lease_type: LeaseType, iaid: int, hint: Hint
@@ -205,7 +272,7 @@ class Allocator6:
                 lease_type,
                 hint.address,
                 ex.classes,
-                is_free,
+                is_free if ex.reservations is None else unreserved(ex, subnet, lease_type, is_free),
                 ex.duid,
                 iaid,
             )
@@ -219,8 +286,8 @@ class Allocator6:
             ex.subnet = subnet
             current = ex.lease_at(lease_type, address)
             if current is not None:
-                return self._take_over(ex, subnet, current, iaid, length, hint)
-            return self._commit_new(ex, subnet, lease_type, iaid, address, length, hint)
+                return self.take_over(ex, subnet, current, iaid, length, hint)
+            return self.commit_new(ex, subnet, lease_type, iaid, address, length, hint)
         self._count_failure(ex, start, with_leases, without_pools, attempts)
         return None
 
@@ -270,7 +337,7 @@ class Allocator6:
                 best, best_tick = sibling, tick
         return best
 
-    def _commit_new(
+    def commit_new(
         self,
         ex: Exchange,
         subnet: Subnet,
@@ -286,7 +353,7 @@ class Allocator6:
             count_assignment(ex, subnet, lease, self.in_pool(subnet, lease_type, address))
         return granted(lease)
 
-    def _take_over(
+    def take_over(
         self, ex: Exchange, subnet: Subnet, expired: Lease6, iaid: int, length: int, hint: Hint
     ) -> Granted:
         lease = reuse_expired(ex, subnet, expired, iaid, length, hint)
@@ -336,20 +403,48 @@ class Allocator6:
         existing = [
             lease
             for lease in self._client_leases(ex, ex.subnet, lease_type, iaid)
-            if self._kept_on_renew(ex, lease, result)
+            if self.kept(ex, lease, result, True)
         ]
-        if not existing:
-            fresh = self._allocate_new(ex, lease_type, iaid, first)
-            fresh.retired[:0] = result.retired
-            return fresh
+        fresh = None
+        if ex.hosts:
+            fresh = grant_reserved(self, ex, lease_type, iaid, first, existing)
+            if fresh is not None:
+                existing.append(fresh.lease)
+            existing = drop_nonreserved(self, ex, existing, result, True)
+            if fresh is not None:
+                existing = [lease for lease in existing if lease is not fresh.lease]
+        if not existing and fresh is None:
+            new = self._allocate_new(ex, lease_type, iaid, first)
+            new.retired[:0] = result.retired
+            return new
         for lease in existing:
             self._extend(ex, lease, first, result)
+        if fresh is not None:
+            result.granted.append(fresh)
         return result
 
-    def _kept_on_renew(self, ex: Exchange, lease: Lease6, result: IaResult) -> bool:
-        """Kea removeNonmatchingReservedNoHostLeases6: a lease outside every pool the client
-        may use (in any subnet of the network it may use) is deleted and sent with lifetime 0.
-        """
+    def kept(self, ex: Exchange, lease: Lease6, result: IaResult, renewing: bool) -> bool:
+        """Kea removeNonmatchingReservedLeases6: a lease reserved for another client, or (not
+        reserved for this one and) outside every pool the client may use in the network, is
+        taken away (deleted; on Renew/Rebind sent with lifetimes 0)."""
+        if ex.hosts and reserved_for_client(ex, lease):
+            return True
+        policy = ex.reservations
+        holders = self._holders(policy, ex, lease) if policy is not None else []
+        if not holders and self._in_allowed_pool(ex, lease):
+            return True
+        if holders and not ex.fake:
+            log_revoked(ex, lease, holders)
+        self.take_away(ex, lease, result, renewing)
+        return False
+
+    def _holders(self, policy: HostPolicy6, ex: Exchange, lease: Lease6) -> list[Host]:
+        owner = self._by_id.get(lease.subnet_id) or ex.subnet
+        assert owner is not None
+        return policy.holders(owner, lease.lease_type, int(lease.address))
+
+    def _in_allowed_pool(self, ex: Exchange, lease: Lease6) -> bool:
+        """Kea inAllowedPool: a pool the client may use, in any subnet it may use."""
         assert ex.subnet is not None
         address = int(lease.address)
         for subnet in self.topology.network_order(ex.subnet):
@@ -357,8 +452,19 @@ class Allocator6:
                 find_pool(subnet, lease.lease_type, address, ex.classes) is not None
             ):
                 return True
-        self._revoke(ex, lease, result)
         return False
+
+    def take_away(self, ex: Exchange, lease: Lease6, result: IaResult, renewing: bool) -> None:
+        """Delete a lease the client may not keep (an Advertise only leaves it out)."""
+        if ex.fake:
+            return
+        if renewing:
+            self._revoke(ex, lease, result)
+            return
+        ex.record(_DELETE, lease)
+        queue_removal(ex, lease)
+        assigned = stats6.ASSIGNED_PDS if lease.lease_type == _PD else stats6.ASSIGNED_NAS
+        ex.stat(stats6.subnet_stat(lease.subnet_id, assigned), -1)
 
     def _revoke(self, ex: Exchange, lease: Lease6, result: IaResult) -> None:
         """Delete a lease the client may no longer have; the reply sends it with lifetime 0."""
@@ -379,8 +485,9 @@ class Allocator6:
             if sibling is not None:
                 ex.subnet = subnet = sibling
         if (
-            lease.lease_type != _PD and IPv6Address(lease.address) not in subnet.prefix
-        ) or not client_supported(subnet, ex.classes):
+            (lease.lease_type != _PD and IPv6Address(lease.address) not in subnet.prefix)
+            or not client_supported(subnet, ex.classes)
+        ) and not global_reserved(ex, lease):
             # No longer appropriate for the link (RFC 8415 §18.3.4): delete, send lifetime 0.
             self._revoke(ex, lease, result)
             return

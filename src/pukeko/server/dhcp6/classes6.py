@@ -2,6 +2,9 @@
 
 * :meth:`Classifier6.early` — ``classifyPacket``: ``ALL``, the vendor class, then the classes
   not depending on ``KNOWN``/``UNKNOWN``; run after the server-id and unicast tests;
+* :meth:`Classifier6.reserved` — ``initContext``: the classes of the client's host reservation
+  (a global one, or one of a subnet outside shared networks) replace the evaluated classes,
+  which are evaluated again (``removeDependentEvaluatedClasses``, ``setReservedClientClasses``);
 * :meth:`Classifier6.late` — ``initContext``: ``KNOWN`` or ``UNKNOWN`` from the host lookup,
   then the classes depending on them;
 * :meth:`Classifier6.required` — ``requiredClassify``: the ``require-client-classes`` of the
@@ -77,6 +80,18 @@ class Classifier6:
             query.classes[name] = None
         self._evaluate(query, False, log, debuglevel)
         return query
+
+    def reserved(
+        self, query: Query6, names: Iterable[str], log: list[LogEvent], debuglevel: int
+    ) -> None:
+        """Drop every class with a test, add the reservation's classes, evaluate again."""
+        classes = query.classes
+        for entry in self.plan.ordered:
+            if entry.test is not None:
+                classes.pop(entry.name, None)
+        for name in names:
+            classes[name] = None
+        self._evaluate(query, False, log, debuglevel)
 
     def late(self, query: Query6, known: bool, log: list[LogEvent], debuglevel: int) -> None:
         """Add ``KNOWN`` / ``UNKNOWN`` and evaluate the classes depending on them."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from pukeko.classify.query import Query6
 from pukeko.config.model import Lifetime, Subnet
+from pukeko.hosts.model import SUBNET_ID_GLOBAL, Host
 from pukeko.leases.model import ChangeKind, Lease6, LeaseChange, LeaseType
 from pukeko.leases.view import LeaseView6
 from pukeko.server.dhcp6.frozen import deferred_event, lease_change
@@ -26,10 +27,15 @@ from pukeko.wire.pkt6 import OPTION_ORO, Pkt6, Relay6
 if TYPE_CHECKING:
     from pukeko.ddns.ncr import NameChangeRequest
     from pukeko.server.dhcp6.ddns6 import DdnsService, Names6
+    from pukeko.server.dhcp6.hosts6 import HostPolicy6
 
 HWADDR_SOURCE_DUID = 0x02  # Kea HWAddr::HWADDR_SOURCE_* (lease CSV hwaddr_source column)
 HWADDR_SOURCE_IPV6_LINK_LOCAL = 0x04
 HWADDR_SOURCE_CLIENT_ADDR_RELAY_OPTION = 0x08
+HWADDR_SOURCE_REMOTE_ID = 0x10
+HWADDR_SOURCE_SUBSCRIBER_ID = 0x20
+HWADDR_SOURCE_DOCSIS_CMTS = 0x40
+HWADDR_SOURCE_DOCSIS_MODEM = 0x80
 
 
 class HwAddr(NamedTuple):
@@ -95,6 +101,8 @@ class Exchange:
         "fake",
         "first",
         "hops",
+        "host_subnet",
+        "hosts",
         "hwaddr",
         "ias",
         "label",
@@ -106,6 +114,7 @@ class Exchange:
         "pending",
         "pkt",
         "query",
+        "reservations",
         "stats",
         "subnet",
     )
@@ -162,6 +171,35 @@ class Exchange:
         self.ddns: Names6 | None = None
         self.d2: DdnsService | None = None
         self.name_changes: Sequence[NameChangeRequest] = ()
+        # Host reservations (pukeko.server.dhcp6.hosts6): the policy while any DHCPv6 host
+        # exists (None: no reservation anywhere, nothing to look up), the client's hosts by
+        # subnet id (0: its global host; Kea ctx.hosts_) and the subnet whose reservation
+        # was granted (Kea ctx.host_subnet_).
+        self.reservations: HostPolicy6 | None = None
+        self.hosts: dict[int, Host] | None = None
+        self.host_subnet: Subnet | None = None
+
+    def current_host(self) -> Host | None:
+        """Kea ClientContext6::currentHost: the host of the reservation subnet (or of the
+        selected one) when it serves in-subnet reservations, else the global host."""
+        hosts = self.hosts
+        if not hosts:
+            return None
+        subnet = self.host_subnet or self.subnet
+        if subnet is not None and subnet.params.reservations_in_subnet:
+            host = hosts.get(subnet.id)
+            if host is not None:
+                return host
+        return self.global_host()
+
+    def global_host(self) -> Host | None:
+        """Kea ClientContext6::globalHost: the global host when the subnet serves global
+        reservations (Kea reads the flag of the selected subnet)."""
+        hosts = self.hosts
+        subnet = self.subnet
+        if not hosts or subnet is None or not subnet.params.reservations_global:
+            return None
+        return hosts.get(SUBNET_ID_GLOBAL)
 
     @property
     def cltt(self) -> int:

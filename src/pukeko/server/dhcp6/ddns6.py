@@ -159,8 +159,8 @@ def start(
 ) -> Names6 | None:
     """Decide the client's names and add the server's option 39 to ``out``.
 
-    ``reserved`` is the hostname of the client's host reservation (None: no reservation; host
-    reservations are not served yet).
+    ``reserved`` is the hostname of the client's host reservation (:func:`reserved_hostname`;
+    None: no reservation or no hostname in it): it replaces the client's name.
     """
     ex.d2 = ddns
     if ddns is None and reserved is None and OPTION_CLIENT_FQDN not in ex.first:
@@ -200,6 +200,26 @@ def _process(ex: Exchange, out: Tlvs, reserved: str | None) -> Names6 | None:
     return names
 
 
+def reserved_hostname(ex: Exchange) -> str | None:
+    """The hostname of the client's current host reservation, or None (Kea currentHost())."""
+    if not ex.hosts:
+        return None
+    host = ex.current_host()
+    return host.hostname if host is not None and host.hostname else None
+
+
+def use_reserved_hostname(ex: Exchange, hostname: str) -> None:
+    """Kea allocateReservedLeases6: leases take the reservation's hostname, qualified with
+    ``ddns-qualifying-suffix`` (with a final dot when the client sent option 39)."""
+    policy = policy_of(ex)
+    name = qualify_name(hostname, policy.qualifying_suffix, OPTION_CLIENT_FQDN in ex.first)
+    names = ex.ddns
+    if names is None:
+        ex.ddns = Names6(policy, None, name, False, False)
+    else:
+        names.hostname = name
+
+
 def decode(payload: bytes) -> ClientFqdn:
     """The client's option 39; a malformed one drops the message (Kea: unpack failure)."""
     try:
@@ -221,6 +241,8 @@ def finish(
         names = _subnet_changed(ex, out, names)
     if names is None or names.response is None:
         return
+    if ex.hosts:
+        _update_reserved_fqdn(ex, out, names)
     if generate and names.response.labels is None:
         _generate(ex, out, names)
     if requests:
@@ -239,7 +261,7 @@ def _subnet_changed(ex: Exchange, out: Tlvs, names: Names6 | None) -> Names6 | N
     before = names.values if names is not None else NO_NAMES
     _replace_fqdn(out, None)
     ex.ddns = None
-    fresh = _process(ex, out, None)
+    fresh = _process(ex, out, reserved_hostname(ex))
     if fresh is not None and names is not None:
         fresh.changed = names.changed
     after = fresh.values if fresh is not None else NO_NAMES
@@ -247,6 +269,24 @@ def _subnet_changed(ex: Exchange, out: Tlvs, names: Names6 | None) -> Names6 | N
         for lease in _granted_leases(ex):
             ex.record(_UPDATE, with_names(ex, lease))
     return fresh
+
+
+def _update_reserved_fqdn(ex: Exchange, out: Tlvs, names: Names6) -> None:
+    """Kea updateReservedFqdn: the option 39 carries the current reservation's hostname (it
+    may come from another subnet of the shared network than the one first selected)."""
+    hostname = reserved_hostname(ex)
+    response = names.response
+    if hostname is None or response is None:
+        return
+    wanted = qualify_name(hostname, policy_of(ex).qualifying_suffix, trailing_dot=True)
+    if wanted == response.domain_name:
+        return
+    try:
+        labels = domain_labels(wanted, True)
+    except InvalidName as exc:
+        raise DiscardMessage(f"invalid reserved hostname for the Client FQDN: {exc}") from exc
+    names.response = replace(response, labels=labels, full=True)
+    _replace_fqdn(out, names.response.tlv())
 
 
 def _granted_leases(ex: Exchange) -> list[Lease6]:

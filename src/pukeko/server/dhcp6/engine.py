@@ -10,7 +10,8 @@ Pipeline, in Kea 2.2's order (Dhcpv6Srv::run_one / processPacket / processDhcp6Q
    Client-ID / Server-ID rules of RFC 8415 §16 and unknown types (``validate``);
 5. a direct unicast Request/Renew/Release/Decline when unicast is not permitted is answered with
    UseMulticast (RFC 8415 §18.4; Kea 2.2 does not do this — see :class:`Dhcp6Engine`);
-6. select the subnet, run the handler of the message type, add relay-supplied options (RSOO),
+6. select the subnet, look the client's host reservations up (``hosts6``: KNOWN / UNKNOWN,
+   reserved classes), run the handler of the message type, add relay-supplied options (RSOO),
    wrap in Relay-reply hops, count ``pkt6-sent`` and ``pkt6-<type>-sent``.
 
 The engine reads no clock and does no I/O. Lease changes are returned, and also applied to the
@@ -25,16 +26,24 @@ from pukeko.classify.classes import DROP_CLASS
 from pukeko.classify.query import Query6
 from pukeko.config.model import Config, Subnet
 from pukeko.ddns.fqdn6 import decode_client_fqdn
+from pukeko.hosts.model import Host
+from pukeko.hosts.store import HostView6
 from pukeko.leases.model import LeaseChange
 from pukeko.leases.view import LeaseView6
 from pukeko.server.dhcp6 import stats6
 from pukeko.server.dhcp6.allocate import Allocator6
-from pukeko.server.dhcp6.context import Exchange, client_lookup, int_lookup
+from pukeko.server.dhcp6.context import Exchange, HwAddr, client_lookup, int_lookup
 from pukeko.server.dhcp6.ddns6 import ddns_service
 from pukeko.server.dhcp6.frozen import outcome
 from pukeko.server.dhcp6.handlers import HANDLERS, Services
+from pukeko.server.dhcp6.hosts6 import (
+    HostPolicy6,
+    config_hosts,
+    initial_classes,
+    mac_sources,
+)
 from pukeko.server.dhcp6.ia import DiscardMessage
-from pukeko.server.dhcp6.identity import client_classes, client_hwaddr
+from pukeko.server.dhcp6.identity import Finder, client_classes, client_hwaddr, hwaddr_finder
 from pukeko.server.dhcp6.messages import MESSAGES, PacketLabel, event, pkt_label
 from pukeko.server.dhcp6.options import (
     append_rsoo,
@@ -81,6 +90,8 @@ class Dhcp6Engine:
     ``strict_unicast`` answers unicast Request/Renew/Release/Decline with UseMulticast unless
     the address is one ``interfaces-config`` names for unicast (RFC 8415 §18.4); Kea 2.2 has
     no such check, so set it False for byte-for-byte Kea behaviour.
+    ``hosts`` is the host store's view (the runtime's store, which host commands change); without
+    one the engine serves the configuration's own reservations.
     """
 
     def __init__(
@@ -95,6 +106,7 @@ class Dhcp6Engine:
         strict_unicast: bool = True,
         debuglevel: int = -1,
         log_matches: bool = True,
+        hosts: HostView6 | None = None,
     ) -> None:
         self.leases = leases  # also sets ``lookup`` and ``clients``
         self.server_duid = server_duid
@@ -108,6 +120,8 @@ class Dhcp6Engine:
         self.plan = ConfigPlan.build(config, rsoo_codes, log_matches)
         self.allocator = Allocator6(self.plan.topology, allocation)
         self.services = self._services()
+        self.host_policy = self._host_policy(hosts)
+        self.find_hwaddr: Finder | None = hwaddr_finder(mac_sources(config))
 
     @property
     def leases(self) -> LeaseView6:
@@ -120,11 +134,21 @@ class Dhcp6Engine:
         self.lookup = int_lookup(leases)  # get by integer address
         self.clients = client_lookup(leases)  # by_client
 
-    def reconfigure(self, config: Config, rsoo_codes: Iterable[int] = ()) -> None:
-        """Serve a new configuration from the next packet on."""
+    def reconfigure(
+        self, config: Config, rsoo_codes: Iterable[int] = (), hosts: HostView6 | None = None
+    ) -> None:
+        """Serve a new configuration (and host view) from the next packet on."""
         self.plan = ConfigPlan.build(config, rsoo_codes, self.log_matches)
         self.allocator = Allocator6(self.plan.topology, self.allocation)
         self.services = self._services()
+        self.host_policy = self._host_policy(hosts)
+        self.find_hwaddr = hwaddr_finder(mac_sources(config))
+
+    def _host_policy(self, hosts: HostView6 | None) -> HostPolicy6:
+        plan = self.plan
+        view = hosts if hosts is not None else config_hosts(plan.config).view6
+        assert plan.spaces is not None
+        return HostPolicy6.build(plan.config, view, plan.topology, plan.spaces)
 
     def _services(self) -> Services:
         return Services(
@@ -290,14 +314,34 @@ class _Run:
                 self.debug("DHCP6_SUBNET_SELECTED", label, subnet.id)
             else:
                 self.debug("DHCP6_SUBNET_SELECTION_FAILED", label)
-            self.debug("DHCP6_CLASS_ASSIGNED", label, "UNKNOWN")
-        if query is not None and classifier is not None:  # Kea initContext: no host found
-            classifier.late(query, False, self.log, engine.debuglevel)
+        duid = client_id or b""
+        finder = engine.find_hwaddr
+        if finder is None:
+            hwaddr = client_hwaddr(duid, hops, link.source, pkt)
+        else:
+            hwaddr = finder(duid, hops, link.source, pkt)
+        # Kea initContext: host reservations (only while any DHCPv6 host exists).
+        policy: HostPolicy6 | None = engine.host_policy
+        hosts: dict[int, Host] | None = None
+        if subnet is not None and policy is not None and policy.view.identifier_types6():
+            hosts = self._hosts(policy, subnet, classes, duid, hwaddr, pkt, hops, query, length)
+        else:
+            policy = None
+        if tracing:
+            self.debug("DHCP6_CLASS_ASSIGNED", label, "KNOWN" if hosts else "UNKNOWN")
+        if query is not None and classifier is not None:  # Kea initContext
+            if hosts and subnet is not None:
+                reserved = initial_classes(hosts, subnet)
+                if reserved is not None:
+                    classifier.reserved(query, reserved, self.log, engine.debuglevel)
+            classifier.late(query, bool(hosts), self.log, engine.debuglevel)
             if DROP_CLASS in query.classes:
                 self.debug("DHCP6_PACKET_DROP_DROP_CLASS2", label)
                 return self.dropped()
             known = frozenset(query.classes)
-        duid = client_id or b""
+        elif hosts and subnet is not None:
+            reserved = initial_classes(hosts, subnet) or ()
+            known = frozenset((*classes, *reserved, "KNOWN"))
         ex = Exchange(
             pkt,
             hops,
@@ -308,7 +352,7 @@ class _Run:
             subnet,
             False,  # fake
             known,
-            client_hwaddr(duid, hops, link.source),
+            hwaddr,
             engine.debuglevel,
             ias,
             first,
@@ -317,10 +361,37 @@ class _Run:
             self.log,
             engine.clients,
         )
+        if policy is not None:
+            ex.reservations = policy
+            ex.hosts = hosts
         if query is not None and classifier is not None:
             ex.query = query
             ex.class_lifetimes = classifier.plan.lifetimes_for(query.classes)
         return self._answer(ex)
+
+    def _hosts(
+        self,
+        policy: HostPolicy6,
+        subnet: Subnet,
+        classes: frozenset[str],
+        duid: bytes,
+        hwaddr: HwAddr | None,
+        pkt: Pkt6,
+        hops: list[Relay6],
+        query: Query6 | None,
+        length: int,
+    ) -> dict[int, Host]:
+        """Kea setHostIdentifiers + findReservation for the selected subnet's network."""
+        link = self.link
+
+        def packet_query() -> Query6:
+            if query is not None:
+                return query
+            where = dict.fromkeys(classes)
+            return Query6(pkt, hops, link.interface, link.source, link.destination, length, where)
+
+        identifiers = policy.identifiers(duid, hwaddr, packet_query)
+        return policy.find(subnet, classes, identifiers)
 
     def _answer(self, ex: Exchange) -> Outcome:
         engine, link, pkt = self.engine, self.link, ex.pkt

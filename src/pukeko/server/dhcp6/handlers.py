@@ -134,7 +134,8 @@ def request(ex: Exchange, svc: Services) -> tuple[int, Tlvs]:
 
 def _assigning(ex: Exchange, svc: Services, out: Tlvs, generate: bool, requests: bool) -> Tlvs:
     first_subnet = ex.subnet
-    names = ddns6.start(ex, svc.ddns, out)  # Kea processClientFqdn (RFC 4704)
+    reserved = ddns6.reserved_hostname(ex) if ex.hosts else None
+    names = ddns6.start(ex, svc.ddns, out, reserved)  # Kea processClientFqdn (RFC 4704)
     for ia in _ias(ex, (OPTION_IA_NA, OPTION_IA_PD)):
         if names is not None:
             ddns6.next_ia(ex)
@@ -162,7 +163,8 @@ def _extending(ex: Exchange, svc: Services, rebind: bool) -> Tlvs:
     exclude = _pd_exclude_requested(ex)
     out: Tlvs = []
     first_subnet = ex.subnet
-    names = ddns6.start(ex, svc.ddns, out)  # Kea processClientFqdn (RFC 4704)
+    reserved = ddns6.reserved_hostname(ex) if ex.hosts else None
+    names = ddns6.start(ex, svc.ddns, out, reserved)  # Kea processClientFqdn (RFC 4704)
     for ia in _ias(ex, (OPTION_IA_NA, OPTION_IA_PD)):
         if names is not None:
             ddns6.next_ia(ex)

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from pukeko.classify.query import Query6
 from pukeko.config.checks_options import standard_spaces
 from pukeko.config.model import Config, PdPool, Pool, Subnet
+from pukeko.hosts.model import SUBNET_ID_GLOBAL
 from pukeko.leases.model import LeaseType
 from pukeko.server.dhcp6.classes6 import Classifier6
 from pukeko.server.dhcp6.context import Exchange
@@ -23,6 +25,7 @@ from pukeko.server.dhcp6.options import (
 )
 from pukeko.server.dhcp6.pools import find_pool
 from pukeko.server.dhcp6.select import Topology
+from pukeko.wire.spaces import OptionSpaces
 
 
 @dataclass(slots=True)
@@ -40,6 +43,7 @@ class ConfigPlan:
     # subnet id -> (its own level, its shared network's level), for chains with classes
     subnet_levels: dict[int, tuple[OptionLevel, OptionLevel]] = field(default_factory=dict)
     chains: dict[tuple[object, ...], OptionSet] = field(default_factory=dict)
+    spaces: OptionSpaces | None = None  # the standard spaces plus the configured option-defs
 
     @classmethod
     def build(
@@ -77,31 +81,52 @@ class ConfigPlan:
             unicast,
             Classifier6(config, spaces, log_matches) if config.client_classes else None,
             subnet_levels,
+            spaces=spaces,
         )
 
     def options_for(self, ex: Exchange) -> OptionSet:
-        """Kea buildCfgOptionList: pools > subnet > shared network > classes > global.
+        """Kea buildCfgOptionList: host > pools > subnet > shared network > classes > global.
 
         The required classes are evaluated first (Kea requiredClassify runs after the leases
-        are assigned and before the options are chosen).
+        are assigned and before the options are chosen); before them, in a shared network,
+        the classes of the subnet reservation the client got (conditionallySetReserved...).
         """
         subnet = ex.subnet
+        host = self._host_level(ex) if ex.hosts else None
         pools = self._pool_levels(ex, subnet) if subnet is not None else []
+        if host is not None:
+            pools.insert(0, host)
         query, classifier = ex.query, self.classifier
         if query is None or classifier is None:
             if subnet is None:
-                return chain([self.global_level])
+                return chain([*pools, self.global_level]) if pools else chain([self.global_level])
             base = self.subnet_sets[subnet.id]
-            return chain([*pools, *base.levels]) if pools else base
+            if not pools:
+                return base
+            return self._chain([*pools, *base.levels]) if host else chain([*pools, *base.levels])
+        if ex.hosts:
+            reserved_network_classes(ex, query)
         classifier.required(query, subnet, ex.allocated, ex.log, ex.debuglevel)
         classes = classifier.option_levels(query, ex.label, ex.log, ex.debuglevel)
         if not classes:
             if subnet is None:
-                return chain([self.global_level])
+                return chain([*pools, self.global_level]) if pools else chain([self.global_level])
             base = self.subnet_sets[subnet.id]
-            return chain([*pools, *base.levels]) if pools else base
+            if not pools:
+                return base
+            return self._chain([*pools, *base.levels]) if host else chain([*pools, *base.levels])
         own, network = self.subnet_levels[subnet.id] if subnet is not None else _NO_LEVELS
         return self._chain([*pools, own, network, *classes, self.global_level])
+
+    @staticmethod
+    def _host_level(ex: Exchange) -> OptionLevel | None:
+        """The option level of the client's current host reservation, if it has options."""
+        policy = ex.reservations
+        host = ex.current_host()
+        if policy is None or host is None or not host.option_data6:
+            return None
+        level = policy.option_level(host)
+        return None if level.empty else level
 
     def _pool_levels(self, ex: Exchange, subnet: Subnet) -> list[OptionLevel]:
         """Option levels of the pools holding the leases given in this message."""
@@ -128,6 +153,20 @@ class ConfigPlan:
 
 
 CHAIN_CACHE_LIMIT = 1024
+
+
+def reserved_network_classes(ex: Exchange, query: Query6) -> None:
+    """Kea conditionallySetReservedClientClasses: in a shared network, the classes of the
+    subnet reservation of the client's final subnet join the packet (after allocation)."""
+    subnet = ex.subnet
+    if subnet is None or not subnet.shared_network:
+        return
+    host = ex.current_host()
+    if host is not None and host.ipv6_subnet_id != SUBNET_ID_GLOBAL:
+        for name in host.client_classes6:
+            query.classes[name] = None
+
+
 _NO_LEVELS = (OptionLevel(), OptionLevel())
 
 
