@@ -148,6 +148,39 @@ CASES: list[tuple[int, str, dict[str, Any], str]] = [
         ),
         "subnet4[0].reservations",
     ),
+    (
+        6,
+        "address-and-prefix-at-one-start-in-one-host",
+        v6(
+            subnet6=[
+                sub6(
+                    reservations=[
+                        {
+                            "duid": "01:02:03",
+                            "ip-addresses": ["2001:db8:1::100"],
+                            "prefixes": ["2001:db8:1::100/120"],
+                        }
+                    ]
+                )
+            ]
+        ),
+        "reservations[0].prefixes[0]",
+    ),
+    (
+        6,
+        "address-and-prefix-at-one-start-in-two-hosts",
+        v6(
+            subnet6=[
+                sub6(
+                    reservations=[
+                        {"duid": "01:02:03", "ip-addresses": ["2001:db8:1::100"]},
+                        {"duid": "01:02:04", "prefixes": ["2001:db8:1::100/120"]},
+                    ]
+                )
+            ]
+        ),
+        "reservations[1].prefixes[0]",
+    ),
 ]
 
 

@@ -135,9 +135,15 @@ class HostChecks:
             self._v4_resources(c, entry, path, net, subnet_id)
 
     def _reserve(self, c: Collector, path: KeyPath, subnet_id: int, key: str) -> None:
-        if self.ip_unique and (subnet_id, key) in self.addresses:
-            c.error(path, f"There's already a reservation for {key} in subnet id '{subnet_id}'")
-        self.addresses.setdefault((subnet_id, key), path)
+        # Kea keys reservations by address: an address and a prefix starting at it clash.
+        address = key.split("/", 1)[0]
+        if self.ip_unique and (subnet_id, address) in self.addresses:
+            c.error(
+                path,
+                f"There's already a reservation for {key} (address/prefix {address}) in"
+                f" subnet id '{subnet_id}'",
+            )
+        self.addresses.setdefault((subnet_id, address), path)
 
     def _v6_resources(
         self,

@@ -8,9 +8,10 @@ docs/compatibility.md, "Hook libraries").
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from pukeko.classify import ExpressionError, parse_expression
 from pukeko.config.errors import ConfigError, KeyPath, Position
 
 AVAILABLE = "available"
@@ -42,7 +43,7 @@ KEA_HOOKS: Mapping[str, HookFeature] = {
     "libdhcp_pgsql_cb.so": HookFeature("PostgreSQL configuration backend", PLANNED),
     "libdhcp_radius.so": HookFeature("RADIUS", PLANNED),
     "libdhcp_host_cache.so": HookFeature("host cache", PLANNED),
-    "libdhcp_flex_id.so": HookFeature("flexible identifier", PLANNED),
+    "libdhcp_flex_id.so": HookFeature("flexible identifier", AVAILABLE),
     "libdhcp_flex_option.so": HookFeature("flexible option", PLANNED),
     "libdhcp_lease_query.so": HookFeature("lease query", PLANNED),
     "libdhcp_legal_log.so": HookFeature("forensic logging", PLANNED),
@@ -85,3 +86,50 @@ def check_hook_libraries(
                 )
             )
     return errors, warnings
+
+
+FLEX_ID_LIBRARY = "libdhcp_flex_id.so"
+
+
+def check_flex_id(
+    libraries: object,
+    family: int,
+    base: KeyPath,
+    positions: Mapping[KeyPath, Position],
+    option_code: Callable[[str], int | None],
+) -> list[ConfigError]:
+    """The flex_id hook's ``identifier-expression`` must parse as a string expression.
+
+    Kea refuses to load the library otherwise, which fails the configuration.
+    """
+    errors: list[ConfigError] = []
+    if not isinstance(libraries, list):
+        return errors
+    for index, entry in enumerate(libraries):
+        if not isinstance(entry, dict) or not isinstance(entry.get("library"), str):
+            continue
+        if library_name(entry["library"]) != FLEX_ID_LIBRARY:
+            continue
+        params = entry.get("parameters")
+        text = params.get("identifier-expression") if isinstance(params, dict) else None
+        path: KeyPath = (*base, index, "parameters", "identifier-expression")
+        if not isinstance(text, str) or not text:
+            errors.append(
+                ConfigError(
+                    path,
+                    "flex_id: identifier-expression (a string) is required",
+                    positions.get(path),
+                )
+            )
+            continue
+        try:
+            parse_expression(text, family=family, option_code=option_code, want="string")
+        except ExpressionError as exc:
+            errors.append(
+                ConfigError(
+                    path,
+                    f"flex_id: identifier-expression [{text}] error: {exc.kea_text()}",
+                    positions.get(path),
+                )
+            )
+    return errors

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pukeko.config.checks import run_checks, server_map
 from pukeko.config.checks_options import standard_spaces
 from pukeko.config.errors import ConfigError, ConfigErrors, KeyPath, Position
-from pukeko.config.hooks import check_hook_libraries
+from pukeko.config.hooks import check_flex_id, check_hook_libraries
 from pukeko.config.jsonc import parse_json
 from pukeko.config.model import Config, build_model
 from pukeko.config.validate import check_schema, with_defaults
@@ -53,6 +53,18 @@ def load_config(
     if errors:
         raise ConfigErrors(errors)
     config = build_model(root, family, spaces)
+    custom = spaces.with_defs(d.definition for d in config.option_defs)
+    top = f"dhcp{family}"
+
+    def option_code(name: str) -> int | None:
+        found = custom.by_name(top, name)
+        return None if found is None else found.code
+
+    flex_errors = check_flex_id(
+        conf.get("hooks-libraries"), family, (*base, "hooks-libraries"), doc.positions, option_code
+    )
+    if flex_errors:
+        raise ConfigErrors(flex_errors)
     warnings = (*doc.warnings, *checked.warnings, *hook_warnings)
     return LoadResult(config, tuple(warnings))
 

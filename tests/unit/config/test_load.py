@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,19 @@ def test_planned_hook_library_is_a_warning() -> None:
     text = '{"Dhcp4": {"hooks-libraries": [{"library": "/x/libdhcp_lease_cmds.so"}]}}'
     result = load_config(text, family=4, source="h.json")
     assert [format_path(w.path) for w in result.warnings] == ["Dhcp4.hooks-libraries[0].library"]
+
+
+@pytest.mark.parametrize("expression", ["", "option[18].hex ==", "substring(option[1].hex,0,"])
+def test_flex_id_needs_a_valid_string_expression(expression: str) -> None:
+    hook = {
+        "library": "/usr/lib/kea/hooks/libdhcp_flex_id.so",
+        "parameters": {"identifier-expression": expression},
+    }
+    text = json.dumps({"Dhcp6": {"hooks-libraries": [hook]}})
+    with pytest.raises(ConfigErrors, match="identifier-expression"):
+        load_config(text, family=6)
+    hook["parameters"] = {"identifier-expression": "relay6[0].option[37].hex"}
+    assert load_config(json.dumps({"Dhcp6": {"hooks-libraries": [hook]}}), family=6).warnings == ()
 
 
 def test_unknown_hook_library_is_an_error() -> None:
