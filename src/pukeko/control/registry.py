@@ -72,13 +72,16 @@ class Command:
     """One command: its name, async handler, the server families it exists in, an argument check.
 
     ``check`` (optional) looks at the raw ``arguments`` before the handler runs and returns an
-    error text (answered with result 1) or None.
+    error text (answered with result 1) or None. ``hook`` names the Kea hook library that
+    provides the command in Kea (``libdhcp_lease_cmds.so``): such a command exists only while
+    the configuration's ``hooks-libraries`` lists that library (any directory), as in Kea.
     """
 
     name: str
     handler: Handler
     families: frozenset[int] = BOTH_FAMILIES
     check: ArgumentCheck | None = None
+    hook: str = ""
 
 
 class DuplicateCommand(ValueError):
@@ -92,6 +95,7 @@ class Registry:
         self.family = family
         self._commands: dict[str, Command] = {}
         self._serial = asyncio.Lock()  # Kea runs one command at a time; so do we
+        self.hooks: frozenset[str] = frozenset()  # hook library file names configured now
         self.log = command_logger(family)
         for command in commands:
             self.add(command)
@@ -111,13 +115,21 @@ class Registry:
         if self._commands.pop(name, None) is None:
             raise KeyError(f"Handler for command '{name}' not found.")
 
+    def set_hooks(self, libraries: Iterable[str]) -> None:
+        """The hook libraries the configuration loads (paths or file names)."""
+        self.hooks = frozenset(path.rsplit("/", 1)[-1] for path in libraries)
+
     def names(self) -> list[str]:
-        """The registered command names, sorted (``list-commands`` order)."""
-        return sorted(self._commands)
+        """The available command names, sorted (``list-commands`` order)."""
+        return sorted(name for name, command in self._commands.items() if self._enabled(command))
 
     def get(self, name: str) -> Command | None:
-        """The command called ``name``, or None."""
-        return self._commands.get(name)
+        """The available command called ``name``, or None."""
+        command = self._commands.get(name)
+        return command if command is not None and self._enabled(command) else None
+
+    def _enabled(self, command: Command) -> bool:
+        return not command.hook or command.hook in self.hooks
 
     async def dispatch(self, raw: bytes | str | dict[str, Any], context: CommandContext) -> Answer:
         """Parse and run one command; always returns an answer map, never raises."""
@@ -128,7 +140,7 @@ class Registry:
             log_message(self.log, logging.WARNING, "COMMAND_PROCESS_ERROR2", _error_text(exc))
             return error(str(exc) if isinstance(exc, JsonError) else PROCESSING_ERROR + str(exc))
         log_message(self.log, logging.INFO, "COMMAND_RECEIVED", f"Received command '{name}'")
-        command = self._commands.get(name)
+        command = self.get(name)
         if command is None:
             return answer(CONTROL_RESULT_COMMAND_UNSUPPORTED, f"'{name}' command not supported.")
         async with self._serial:

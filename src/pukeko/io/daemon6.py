@@ -381,6 +381,7 @@ class Daemon6:
         self.config = config
         self.overrides = {}
         self.reclaimer.ddns = ddns_service(config)
+        self.registry.set_hooks(hook.library for hook in config.hooks_libraries)
         self._start_timers(config)
         if old_store is not None:
             self._spawn(old_store.close())

@@ -196,3 +196,16 @@ def test_commands_run_one_at_a_time() -> None:
 def test_parse_command_returns_name_and_arguments() -> None:
     assert parse_command({"command": "x", "arguments": {"a": 1}}) == ("x", {"a": 1})
     assert parse_command({"command": "x"}) == ("x", None)
+
+
+async def _hooked(arguments: object, context: object) -> dict[str, object]:
+    return {"result": 0, "text": "hooked"}
+
+
+def test_hook_commands_exist_only_while_their_library_is_configured() -> None:
+    registry = Registry(6, [Command("lease6-get", _hooked, hook="libdhcp_lease_cmds.so")])
+    assert "lease6-get" not in registry.names() and registry.get("lease6-get") is None
+    registry.set_hooks(["/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_lease_cmds.so"])
+    assert "lease6-get" in registry.names() and registry.get("lease6-get") is not None
+    registry.set_hooks([])
+    assert registry.get("lease6-get") is None
