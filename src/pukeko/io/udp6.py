@@ -34,8 +34,15 @@ CLIENT_PORT = 546
 MAX_DATAGRAM = 65535
 RECEIVE_BUFFER = 4 * 1024 * 1024
 _PKTINFO = struct.Struct("16sI")  # struct in6_pktinfo
-_CMSG_SPACE = socket.CMSG_SPACE(_PKTINFO.size)
+# SO_TIMESTAMPNS: the kernel stamps each datagram with its arrival time (struct timespec), so
+# the packet loop can tell how long it queued (Linux; 35 where Python lacks the constant).
+SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)
+_TIMESPEC = struct.Struct("qq")
+_CMSG_SPACE = socket.CMSG_SPACE(_PKTINFO.size) + socket.CMSG_SPACE(_TIMESPEC.size)
 _UNSPECIFIED = bytes(16)
+_IPPROTO_IPV6 = socket.IPPROTO_IPV6
+_IPV6_PKTINFO = socket.IPV6_PKTINFO
+_SOL_SOCKET = socket.SOL_SOCKET
 _CACHE_LIMIT = 4096  # entries per per-packet lookup cache before it is emptied
 Ancillary = list[tuple[int, int, bytes]]
 
@@ -48,6 +55,7 @@ class Datagram(NamedTuple):
     source_port: int
     ifindex: int
     destination: str
+    received: float = 0.0  # kernel arrival time (seconds since the epoch), 0.0: unknown
 
 
 def is_link_local(address: str) -> bool:
@@ -101,6 +109,8 @@ class Dhcp6Socket:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
             sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_RECVPKTINFO, 1)
+            with contextlib.suppress(OSError):  # without it no datagram is known to be stale
+                sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
             sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_LOOP, 0)
             self._grow_receive_buffer(sock)
             sock.bind(("::", self.port))
@@ -155,7 +165,14 @@ class Dhcp6Socket:
                 data, ancdata, _flags, address = recvmsg(MAX_DATAGRAM, _CMSG_SPACE)
             except (BlockingIOError, InterruptedError):
                 break
-            key = ancdata[0][2] if len(ancdata) == 1 else b""
+            key = b""
+            received = 0.0
+            for level, kind, payload in ancdata:
+                if level == _IPPROTO_IPV6 and kind == _IPV6_PKTINFO:
+                    key = payload
+                elif level == _SOL_SOCKET and kind == SO_TIMESTAMPNS and len(payload) >= 16:
+                    seconds, nanoseconds = _TIMESPEC.unpack_from(payload)
+                    received = seconds + nanoseconds * 1e-9
             arrival = arrivals.get(key) if key else None
             if arrival is None:
                 arrival = _pktinfo(ancdata)
@@ -165,7 +182,7 @@ class Dhcp6Socket:
             source = address[0]
             if "%" in source:
                 source = source.partition("%")[0]
-            out.append(Datagram(data, source, address[1], arrival[1], arrival[0]))
+            out.append(Datagram(data, source, address[1], arrival[1], arrival[0], received))
         return out
 
     def send(

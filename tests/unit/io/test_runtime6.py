@@ -278,6 +278,23 @@ def test_no_lease_change_means_immediate_reply_and_client_port_override() -> Non
     assert loop6.ignored == 1
 
 
+def test_datagrams_that_queued_too_long_are_dropped_unread() -> None:
+    world = World()
+    loop6 = world.packet_loop(max_queue_age=0.5)
+    fresh = datagram("info")._replace(received=NOW - 0.2)
+    stale = datagram("info")._replace(received=NOW - 0.8)
+    unknown = datagram("info")  # no kernel timestamp: always processed
+    loop6.handle_batch([stale, fresh, unknown], NOW)
+    assert len(world.sock.sent) == 2 and loop6.stale == 1
+    assert world.stats.values["pkt6-received"] == 3
+    assert world.stats.values["pkt6-receive-drop"] == 1
+    assert world.ids().count("DHCP6_PACKET_QUEUE_FULL") == 1
+    assert "800 ms" in world.logged[world.ids().index("DHCP6_PACKET_QUEUE_FULL")].text
+    off = World().packet_loop(max_queue_age=0)
+    off.handle_batch([stale], NOW)
+    assert off.stale == 0
+
+
 def test_disabled_service_drops_until_max_period_lapses() -> None:
     world = World()
     state = ServiceState()
