@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := kea-dhcp6-server kea-dhcp4-server kea-admin kea-doc isc-dhcp-client iproute2
+APT_PACKAGES := kea-dhcp6-server kea-dhcp4-server kea-admin kea-doc kea-ctrl-agent isc-dhcp-client \
+  iproute2 openssl
 PURE_PACKAGES := src/pukeko
 FUZZ_SECONDS ?= 30
 
@@ -35,7 +36,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-# Debian packages the tests use (Kea 2.2 as the reference implementation, its example configs).
+# Debian packages the tests use (Kea 2.2 as the reference implementation, its example configs;
+# kea-ctrl-agent ships kea-shell, which tests/system/test_http_control.py drives Pukeko with).
 apt:
 	$(call apt_install,$(APT_PACKAGES))
 

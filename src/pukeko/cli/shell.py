@@ -1,10 +1,13 @@
 """``pukeko-shell``: send one management command, like Kea's ``kea-shell``.
 
 Same options as ``kea-shell`` (``--host``, ``--port``, ``--path``, ``--ca``, ``--cert``, ``--key``,
-``--timeout``, ``--service``, ``--auth-user``, ``--auth-password``, ``-v``, the command, and the
-arguments read from standard input), plus ``--socket PATH`` to talk to a daemon's UNIX control
-socket directly. Arguments on stdin may be the inside of a JSON map (what ``kea-shell`` expects,
-e.g. ``"ip-address": "192.0.2.1"``) or a whole JSON object.
+``--timeout``, ``--service``, ``--auth-user``, ``--auth-password``, Kea 3's
+``--auth-password-file``, ``-v``, the command, and the arguments read from standard input), plus
+``--socket PATH`` to talk to a daemon's UNIX control socket directly. Arguments on stdin may be the
+inside of a JSON map (what ``kea-shell`` expects, e.g. ``"ip-address": "192.0.2.1"``) or a whole
+JSON object. ``--auth-password-file`` reads the password as the whole file content, byte for byte,
+as Kea's servers read a ``password-file`` (so one file serves both sides). An HTTP error status
+(401, 400, ...) prints ``Failed to run: HTTP Error 401: Unauthorized`` and exits 1, as kea-shell.
 """
 
 from __future__ import annotations
@@ -41,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--service", nargs="?", action="append", help="target service")
     parser.add_argument("--auth-user", default="", help="basic HTTP authentication user")
     parser.add_argument("--auth-password", default="", help="basic HTTP authentication password")
+    parser.add_argument(
+        "--auth-password-file", default="", help="file holding the basic authentication password"
+    )
     parser.add_argument("--socket", default="", help="UNIX control socket path (instead of HTTP)")
     parser.add_argument("command", nargs="?", default="list-commands", help="command to run")
     parser.add_argument("-v", action="store_true", help="print version")
@@ -74,14 +80,16 @@ def build_command(
 def send_http(opts: argparse.Namespace, body: bytes) -> str:
     """POST the command over HTTP(S) and return the response text."""
     scheme = "https" if opts.ca else "http"
-    url = f"{scheme}://{opts.host}:{opts.port}{opts.path or '/'}"
+    host = f"[{opts.host}]" if ":" in opts.host and not opts.host.startswith("[") else opts.host
+    url = f"{scheme}://{host}:{opts.port}/{opts.path.lstrip('/')}"
     headers = {
         "User-Agent": f"Pukeko-shell/{pukeko.__version__}",
         "Accept": "*/*",
         "Content-Type": "application/json",
     }
     if opts.auth_user:
-        secret = f"{opts.auth_user}:{opts.auth_password}".encode()
+        password = read_password_file(opts.auth_password_file) or opts.auth_password
+        secret = f"{opts.auth_user}:{password}".encode()
         headers["Authorization"] = "Basic " + base64.b64encode(secret).decode("ascii")
     context = None
     if opts.ca:
@@ -119,8 +127,18 @@ def _complete_json(data: bytes) -> bool:
     return True
 
 
+def read_password_file(path: str) -> str:
+    """The whole content of ``--auth-password-file`` ('' when not given); OSError if unreadable."""
+    if not path:
+        return ""
+    with open(path, encoding="utf-8", newline="") as handle:  # no newline translation
+        return handle.read()
+
+
 def check_tls_options(opts: argparse.Namespace) -> str:
-    """Kea-shell's rules for --cert/--key/--ca; returns an error text or ''."""
+    """Kea-shell's rules for --cert/--key/--ca (and the password options); an error text or ''."""
+    if opts.auth_password and opts.auth_password_file:
+        return "--auth-password and --auth-password-file are mutually exclusive"
     if bool(opts.cert) != bool(opts.key):
         return "--cert and --key must be used together"
     if opts.cert and not opts.ca:

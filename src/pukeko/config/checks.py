@@ -23,6 +23,7 @@ from pukeko.config.checks_base import (
 from pukeko.config.checks_hosts import IDENTIFIERS, HostChecks, check_client_classes
 from pukeko.config.checks_networks import HostCheck, NetworkChecks
 from pukeko.config.checks_options import OptionChecks, add_option_defs, standard_spaces
+from pukeko.config.control_sockets import check_control_sockets
 from pukeko.config.errors import ConfigError, KeyPath, Position
 from pukeko.wire.spaces import OptionSpaces
 
@@ -170,6 +171,7 @@ def _check_globals(c: Collector, conf: dict[str, object], base: KeyPath) -> None
         _server_id(c, as_map(conf.get("server-id")), (*base, "server-id"))
         _mac_sources(c, conf.get("mac-sources"), (*base, "mac-sources"))
     _dhcp_ddns(c, as_map(conf.get("dhcp-ddns")), (*base, "dhcp-ddns"))
+    check_control_sockets(c, conf, base)
 
 
 def _interfaces(c: Collector, cfg: dict[str, object], path: KeyPath) -> None:

@@ -25,18 +25,21 @@ class HookFeature:
     feature: str
     status: str
     families: frozenset[int] = frozenset({4, 6})
+    # AVAILABLE only in these families (the others warn as PLANNED); None: every family.
+    available_in: frozenset[int] | None = None
 
 
 _BOTH = frozenset({4, 6})
 _V4 = frozenset({4})
+_V6 = frozenset({6})
 
 # Kea 2.2 hook libraries (open source and ISC premium/subscriber), by file name.
 KEA_HOOKS: Mapping[str, HookFeature] = {
-    "libdhcp_lease_cmds.so": HookFeature("lease commands", PLANNED),
-    "libdhcp_host_cmds.so": HookFeature("host reservation commands", PLANNED),
-    "libdhcp_subnet_cmds.so": HookFeature("subnet commands", PLANNED),
-    "libdhcp_stat_cmds.so": HookFeature("statistics commands", PLANNED),
-    "libdhcp_class_cmds.so": HookFeature("client class commands", PLANNED),
+    "libdhcp_lease_cmds.so": HookFeature("lease commands", AVAILABLE, available_in=_V6),
+    "libdhcp_host_cmds.so": HookFeature("host reservation commands", AVAILABLE),
+    "libdhcp_subnet_cmds.so": HookFeature("subnet commands", AVAILABLE),
+    "libdhcp_stat_cmds.so": HookFeature("statistics commands", AVAILABLE, available_in=_V6),
+    "libdhcp_class_cmds.so": HookFeature("client class commands", AVAILABLE),
     "libdhcp_cb_cmds.so": HookFeature("configuration backend commands", PLANNED),
     "libdhcp_ha.so": HookFeature("high availability", PLANNED),
     "libdhcp_mysql_cb.so": HookFeature("MySQL configuration backend", PLANNED),
@@ -76,7 +79,9 @@ def check_hook_libraries(
         hook = KEA_HOOKS.get(name)
         if hook is None or family not in hook.families:
             errors.append(ConfigError(path, f"unknown hook library '{entry['library']}'", position))
-        elif hook.status == PLANNED:
+        elif hook.status == PLANNED or (
+            hook.available_in is not None and family not in hook.available_in
+        ):
             warnings.append(
                 ConfigError(
                     path,

@@ -14,7 +14,7 @@ from pukeko.config.checks import run_checks, server_map
 from pukeko.config.checks_options import standard_spaces
 from pukeko.config.errors import ConfigError, ConfigErrors, KeyPath, Position
 from pukeko.config.hooks import check_flex_id, check_hook_libraries
-from pukeko.config.jsonc import parse_json
+from pukeko.config.jsonc import Document, parse_json
 from pukeko.config.model import Config, build_model
 from pukeko.config.validate import check_schema, with_defaults
 
@@ -37,7 +37,20 @@ def load_config(
     read_include: ReadInclude | None = None,
 ) -> LoadResult:
     """Load Kea-dialect JSON text for ``family`` (6 or 4); raise ConfigErrors with every error."""
-    doc = parse_json(text, source=source, read_include=read_include)
+    return load_document(parse_json(text, source=source, read_include=read_include), family=family)
+
+
+def load_value(value: object, *, family: int) -> LoadResult:
+    """Load an already decoded JSON value (no text, so no positions); raise ConfigErrors.
+
+    The management commands use this for maps they built: it skips the text parser, which is
+    about half of the cost of a load.
+    """
+    return load_document(Document(value, {}), family=family)
+
+
+def load_document(doc: Document, *, family: int) -> LoadResult:
+    """Load a parsed document for ``family``; raise ConfigErrors with every error."""
     errors = check_schema(doc, family)
     if not isinstance(doc.value, dict):
         raise ConfigErrors(errors)

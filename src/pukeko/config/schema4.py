@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from pukeko.config.schema_common import (
     CLASS_GUARDS,
+    CONTROL_KINDS,
     DDNS,
     GLOBAL_COMMON,
     META,
@@ -137,6 +138,7 @@ DHCP4 = table(
         m("expired-leases-processing", "expired-leases-processing"),
         i("dhcp4o6-port", UINT16, 0),
         m("control-socket", "control-socket"),
+        lst("control-sockets", "control-socket"),
         m("dhcp-queue-control", "dhcp-queue-control4"),
         m("dhcp-ddns", "dhcp-ddns"),
         b("echo-client-id", True),
@@ -173,4 +175,5 @@ OBJECTS4: Mapping[str, Mapping[str, Key]] = {
     "interfaces-config4": INTERFACES_CONFIG4,
     "dhcp-queue-control4": queue_control("kea-ring4"),
     "compatibility4": table((b("lenient-option-parsing"),)),
+    **CONTROL_KINDS,
 }

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from pukeko.config.schema_common import (
     CLASS_GUARDS,
+    CONTROL_KINDS,
     DDNS,
     GLOBAL_COMMON,
     META,
@@ -180,6 +181,7 @@ DHCP6 = table(
         m("server-id", "server-id"),
         i("dhcp4o6-port", UINT16, 0),
         m("control-socket", "control-socket"),
+        lst("control-sockets", "control-socket"),
         m("dhcp-queue-control", "dhcp-queue-control6"),
         m("dhcp-ddns", "dhcp-ddns"),
         m("sanity-checks", "sanity-checks"),
@@ -212,4 +214,5 @@ OBJECTS6: Mapping[str, Mapping[str, Key]] = {
     "server-id": SERVER_ID,
     "dhcp-queue-control6": queue_control("kea-ring6"),
     "compatibility6": table((b("lenient-option-parsing"),)),
+    **CONTROL_KINDS,
 }

@@ -251,7 +251,41 @@ EXPIRED_LEASES = table(
     )
 )
 
-CONTROL_SOCKET = table((s("socket-type"), s("socket-name"), *META))
+# ``control-socket`` (Kea 2.2: UNIX only) and each entry of Kea 3's ``control-sockets`` list:
+# ``socket-type`` "unix" (``socket-name``) or "http" / "https" (``socket-address``, ``socket-port``,
+# ``authentication``, TLS files, ``http-headers``); Kea 3 ARM "Management API", HttpCommandConfig.
+# ``pukeko-allow-unauthenticated`` is Pukeko's: it permits an HTTP(S) listener without
+# ``authentication`` clients on a non-loopback address (docs/compatibility.md).
+CONTROL_SOCKET = table(
+    (
+        s("socket-type"),
+        s("socket-name"),
+        s("socket-address"),
+        i("socket-port", UINT16),
+        m("authentication", "http-authentication"),
+        s("trust-anchor"),
+        s("cert-file"),
+        s("key-file"),
+        b("cert-required"),
+        lst("http-headers", "http-header"),
+        b("pukeko-allow-unauthenticated"),
+        *META,
+    )
+)
+
+# Basic HTTP authentication (Kea ``BasicHttpAuthConfig``: ARM "Control Agent Configuration").
+HTTP_AUTHENTICATION = table(
+    (s("type"), s("realm"), s("directory"), lst("clients", "http-client"), *META)
+)
+HTTP_CLIENT = table((s("user"), s("user-file"), s("password"), s("password-file"), *META))
+HTTP_HEADER = table((s("name", required=True), s("value", required=True), *META))
+
+# The object kinds of the HTTP control channel, shared by both families.
+CONTROL_KINDS: Mapping[str, Mapping[str, Key]] = {
+    "http-authentication": HTTP_AUTHENTICATION,
+    "http-client": HTTP_CLIENT,
+    "http-header": HTTP_HEADER,
+}
 
 # D2ClientConfigParser::D2_CLIENT_CONFIG_DEFAULTS (ARM "DDNS for DHCPv6").
 DHCP_DDNS = table(

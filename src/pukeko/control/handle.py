@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pukeko.server.stats import StatsManager
 
 if TYPE_CHECKING:
+    from pukeko.config.model import Config
     from pukeko.control.registry import Registry
+    from pukeko.ddns.sink import NameChangeSink
+    from pukeko.hosts.model import Host
+    from pukeko.hosts.store import HostStore
+    from pukeko.leases.model import LeaseChange
+    from pukeko.leases.store import LeaseStore6
 
 ORIGIN_USER = "user"  # dhcp-disable / dhcp-enable "origin" values accepted by Kea 2.2
 ORIGIN_HA_PARTNER = "ha-partner"
@@ -85,6 +91,62 @@ class ServerHandle(Protocol):
 
     def build_report(self) -> str:
         """The build report (``build-report`` text, ``-W``)."""
+        ...
+
+    # -- subnet_cmds / class_cmds (issue 7: subnet, shared-network and class commands) ----------
+
+    def running_config(self) -> Config:
+        """The running configuration's model (what :meth:`config_get` renders)."""
+        ...
+
+    async def config_apply(self, config: Config) -> Sequence[str]:
+        """Switch to ``config`` (already checked) in one reconfiguration; the errors or [].
+
+        Only the per-subnet statistics of subnets added, changed or removed are touched.
+        """
+        ...
+
+    async def subnet_leases_delete(self, subnet_ids: Sequence[int]) -> int:
+        """Delete every lease of these subnets (store, allocation state, statistics); how many."""
+        ...
+
+    # -- lease_cmds / stat_cmds (issue 7: DHCPv6 lease commands and stat-lease6-get) -----------
+    # The subnet lookups use :meth:`running_config`.
+
+    def lease_store6(self) -> LeaseStore6:
+        """The DHCPv6 lease store (the lease commands' lookups)."""
+        ...
+
+    async def apply_lease_changes(self, changes: Sequence[LeaseChange]) -> None:
+        """Reserve and commit ``changes`` as the engine's are (durable when this returns), the
+        allocation state following. The store's errors (DuplicateLeaseError,
+        LeaseNotFoundError, LeasePersistError) propagate with nothing changed; statistics are
+        the caller's (Kea's lease commands count their own way)."""
+        ...
+
+    def name_change_sink(self) -> NameChangeSink:
+        """Where name-change requests go once their lease changes are durable."""
+        ...
+
+    async def write_lease_file6(self, filename: str) -> None:
+        """``lease6-write``: every DHCPv6 lease as a Kea CSV lease file at ``filename``
+        (written atomically); OSError or ValueError (with Kea-like texts) on failure."""
+        ...
+
+    # -- host_cmds (issue 7: reservation commands; persistence of runtime changes) -------------
+    # Reservations are part of the configuration; with ``pukeko-auto-write-config`` the daemon
+    # writes every accepted change (this one, config_apply, config_set) to its file first.
+
+    def host_store(self) -> HostStore:
+        """The host store the engine reads (the reservation commands' lookups)."""
+        ...
+
+    async def hosts_apply(
+        self, base: Config, config: Config, removed: Sequence[Host], added: Sequence[Host]
+    ) -> Sequence[str]:
+        """Switch from ``base`` (the running configuration the change was made on) to
+        ``config`` (already checked), which differs from it only in reservations, by removing
+        and adding these hosts in the live store; the errors or [] (nothing changed)."""
         ...
 
 

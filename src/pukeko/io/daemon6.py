@@ -52,8 +52,13 @@ from pukeko.config.render import render
 from pukeko.control import server_registry
 from pukeko.control.handle import CommandContext, status_arguments
 from pukeko.control.unix import ControlSocketError, UnixControlServer
+from pukeko.ddns.sink import NameChangeSink
+from pukeko.hosts.edit import replace_hosts
 from pukeko.hosts.memory import MemoryHostStore
+from pukeko.hosts.model import Host
 from pukeko.hosts.store import HostStoreError
+from pukeko.io.config_write import apply_persisted, write_config_file
+from pukeko.io.daemon_http import HttpListeners, http_specs
 from pukeko.io.daemon_parts import (
     EngineSlot,
     PreparedConfig,
@@ -67,14 +72,18 @@ from pukeko.io.daemon_parts import (
 )
 from pukeko.io.daemon_reclaim import Reclaimer
 from pukeko.io.daemon_stats import commit_statistics, set_startup_statistics
+from pukeko.io.daemon_subnet_stats import commit_subnet_changes
 from pukeko.io.lognames import logger_for_message
 from pukeko.io.logsetup import KeaLogging, LogSetupError
 from pukeko.io.pidfile import PidFile, PidFileExists, already_running_text, daemon_pid_file
 from pukeko.io.runtime6 import Service6, ServiceState, StorePersistence
 from pukeko.io.serverid_file import HwAddrSource, ServerDuid, data_directory, load_server_duid
 from pukeko.io.udp6 import SERVER_PORT, listen_config
+from pukeko.leases.csvcodec import HEADER6, lease6_to_line
+from pukeko.leases.memfile_lfc import ENCODING as LEASE_FILE_ENCODING
+from pukeko.leases.memfile_lfc import ERRORS as LEASE_FILE_ERRORS
 from pukeko.leases.memory import IndexedLeaseStore6
-from pukeko.leases.model import Lease6, LeaseChange
+from pukeko.leases.model import ChangeKind, Lease6, LeaseChange, LeaseState, LeaseType
 from pukeko.leases.sanity import check_leases
 from pukeko.leases.store import LeaseStoreError
 from pukeko.server.dhcp6.alloc_adapter import StateAllocation, allocation_for
@@ -153,6 +162,8 @@ class Daemon6:
         self.slot: EngineSlot | None = None
         self.service: Service6 | None = None
         self.control: UnixControlServer | None = None
+        # HTTP(S) control listeners (control-socket / control-sockets of type http, https).
+        self.http = HttpListeners(lambda m: self.registry.dispatch(m, self.context))
         self.exit_value = 0
         self.started_at = self.reloaded_at = clock()
         self.overrides: dict[str, Any] = {}
@@ -290,6 +301,7 @@ class Daemon6:
                 control = self._control_server(out.control_path)
                 await control.start()
                 out.control = control
+            out.http = await self.http.prepare(http_specs(config))
             if previous is not None:
                 self.logging.configure(config.loggers)
         except (LeaseStoreError, OSError, ServerIdError, LogSetupError) as exc:
@@ -397,9 +409,17 @@ class Daemon6:
         if old is not None and old is not self.control:
             # In a task of its own: the command that asked for this may still be answering.
             self._spawn(old.stop())
+        if prepared.http is not None:
+            for replaced in self.http.commit(prepared.http):
+                self._spawn(replaced.stop())
 
-    async def _reconfigure(self, config: Config) -> list[str]:
-        """Apply ``config`` to the running server; the errors (nothing changed) or []."""
+    async def _reconfigure(
+        self, config: Config, *, changed_subnets_only: bool = False
+    ) -> list[str]:
+        """Apply ``config`` to the running server; the errors (nothing changed) or [].
+
+        ``changed_subnets_only``: the statistics of unchanged subnets are kept (subnet commands).
+        """
         async with self._reconfig_lock:
             previous = self.config
             prepared = PreparedConfig()
@@ -413,7 +433,10 @@ class Daemon6:
                     await self._drain()
                 self._commit(config, previous, prepared)
             assert self.store is not None
-            commit_statistics(self.stats, config, self.store.view, self.clock(), previous)
+            if changed_subnets_only and previous is not None:
+                commit_subnet_changes(self.stats, config, previous, self.store.view, self.clock())
+            else:
+                commit_statistics(self.stats, config, self.store.view, self.clock(), previous)
             if self.service is not None and (
                 previous is None or previous.interfaces != config.interfaces
             ):
@@ -548,6 +571,7 @@ class Daemon6:
             await self.service.stop()
         if self.control is not None:
             await self.control.stop()
+        await self.http.stop()
         if self._background:
             await asyncio.wait(list(self._background), timeout=10.0)
         if self.store is not None:
@@ -586,7 +610,7 @@ class Daemon6:
     async def config_set(self, config: dict[str, Any]) -> Sequence[str]:
         """Check and apply a ``{"Dhcp6": ...}`` map; on errors the running one stays."""
         loaded = self._load_map(config, "<config-set>")
-        errors = loaded if isinstance(loaded, list) else await self._reconfigure(loaded.config)
+        errors = loaded if isinstance(loaded, list) else await self._apply_persisted(loaded.config)
         for error in errors:
             text = f"configuration error using file: <config-set>, reason: {error}"
             self._log("ERROR", "DHCP6_CONFIG_LOAD_FAIL", text)
@@ -619,9 +643,8 @@ class Daemon6:
 
     async def config_write(self, filename: str) -> tuple[str, int]:
         """Write the running configuration to ``filename`` (atomically); (path, size)."""
-        data = (json.dumps(self.config_get(), indent=4) + "\n").encode()
-        await asyncio.to_thread(write_file_atomically, filename, data)
-        return filename, len(data)
+        size = await asyncio.to_thread(write_config_file, filename, self.config_get())
+        return filename, size
 
     def set_configured_global(self, name: str, value: Any) -> None:
         """Show ``name`` with ``value`` in ``config-get`` until the next configuration."""
@@ -680,6 +703,127 @@ class Daemon6:
         from pukeko.cli.daemon import config_report
 
         return config_report()
+
+    # -- subnet_cmds / class_cmds (issue 7: subnet, shared-network and class commands) ----------
+
+    def running_config(self) -> Config:
+        """The running configuration's model."""
+        assert self.config is not None
+        return self.config
+
+    async def config_apply(self, config: Config) -> Sequence[str]:
+        """Switch to an already checked ``config`` in one reconfiguration; the errors or [].
+
+        Globals recorded with :meth:`set_configured_global` stay, and only the statistics of
+        subnets added, changed or removed are touched (see :mod:`daemon_subnet_stats`).
+        """
+        overrides = dict(self.overrides)
+        errors = await self._apply_persisted(config, overrides, changed_subnets_only=True)
+        if not errors:
+            self.overrides = overrides
+        return errors
+
+    async def subnet_leases_delete(self, subnet_ids: Sequence[int]) -> int:
+        """Delete every lease of these subnets: durably, from the allocation state and counts."""
+        assert self.store is not None
+        async with self._lease_lock:
+            view = self.store.view
+            doomed = [lease for sid in subnet_ids for lease in list(view.by_subnet(sid))]
+            if doomed:
+                await self._write([LeaseChange(ChangeKind.DELETE, lease) for lease in doomed])
+        if doomed and self.config is not None:
+            declined = sum(
+                view.count(sid, LeaseType.NA, LeaseState.DECLINED)
+                for sid in self.config.subnets_by_id
+            )
+            self.stats.set("declined-addresses", declined, self.clock())
+        return len(doomed)
+
+    # -- lease_cmds / stat_cmds (issue 7: DHCPv6 lease commands and stat-lease6-get) -----------
+
+    def lease_store6(self) -> IndexedLeaseStore6:
+        """The lease store (the lease commands' lookups)."""
+        assert self.store is not None
+        return self.store
+
+    async def apply_lease_changes(self, changes: Sequence[LeaseChange]) -> None:
+        """Write lease changes made by a command as the engine's are written: reserved in the
+        store and the allocation state, then committed (durable) before this returns."""
+        async with self._lease_lock:
+            await self._write(changes)
+
+    def name_change_sink(self) -> NameChangeSink:
+        """The sink reclamation uses (logs and counts requests until a D2 client exists)."""
+        return self.reclaimer.name_changes
+
+    async def write_lease_file6(self, filename: str) -> None:
+        """``lease6-write``: every lease, as a Kea CSV lease file, written atomically."""
+        assert self.store is not None
+        journal = self.store.journal
+        paths = getattr(journal, "paths", None)
+        if paths is not None and os.path.realpath(filename) in {
+            os.path.realpath(path) for path in (paths.current, paths.input, paths.previous)
+        }:
+            raise ValueError(f"'{filename}' is a lease file in use: write the copy elsewhere")
+        lines = [HEADER6 + "\n", *(lease6_to_line(lease) for lease in self.store.view)]
+        data = "".join(lines).encode(LEASE_FILE_ENCODING, LEASE_FILE_ERRORS)
+        await asyncio.to_thread(write_file_atomically, filename, data)
+
+    # -- host_cmds (issue 7: reservation commands; persistence of runtime changes) -------------
+
+    def host_store(self) -> MemoryHostStore:
+        """The host store the engine reads (rebuilt from the configuration at each change)."""
+        assert self.hosts is not None
+        return self.hosts
+
+    async def hosts_apply(
+        self, base: Config, config: Config, removed: Sequence[Host], added: Sequence[Host]
+    ) -> list[str]:
+        """Switch from ``base`` to ``config``, which differs from it only in reservations: the
+        live host store changes in place, nothing is rebuilt (the engine reads reservations
+        from the store only); written to the ``-c`` file first with auto-write. Refused when
+        the running configuration is no longer ``base`` (a reload came in between)."""
+
+        async def switch() -> list[str]:
+            assert self.hosts is not None
+            if self.config is not base:
+                return ["the configuration changed while the command ran: try again"]
+            problem = await replace_hosts(self.hosts, FAMILY, removed, added)
+            if problem is not None:
+                return [problem]
+            self.config = config
+            return []
+
+        async with self._reconfig_lock:
+            return await apply_persisted(
+                self._config_file, config, lambda: self._document(config), switch, self._log
+            )
+
+    def _document(self, config: Config, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+        """``config`` as ``config-get`` would show it once running (with the overrides)."""
+        rendered = render(config)
+        server = rendered["Dhcp6"]
+        assert isinstance(server, dict)
+        server.update(dict(self.overrides) if overrides is None else overrides)
+        return rendered
+
+    async def _apply_persisted(
+        self,
+        config: Config,
+        overrides: dict[str, Any] | None = None,
+        *,
+        changed_subnets_only: bool = False,
+    ) -> list[str]:
+        """Switch to ``config``; with ``pukeko-auto-write-config`` it is written to the ``-c``
+        file first, and a failed write refuses it (see :mod:`pukeko.io.config_write`)."""
+
+        return await apply_persisted(
+            self._config_file,
+            config,
+            lambda: self._document(config, overrides or {}),
+            lambda: self._reconfigure(config, changed_subnets_only=changed_subnets_only),
+            self._log,
+        )
 
 
 def run_daemon6(

@@ -8,7 +8,9 @@ import contextlib
 import json
 import logging
 import os
+from typing import TYPE_CHECKING
 
+from pukeko.config.control_sockets import unix_socket_name
 from pukeko.config.errors import ConfigErrors
 from pukeko.config.model import Config
 from pukeko.control.unix import UnixControlServer
@@ -18,6 +20,9 @@ from pukeko.leases.memory import IndexedLeaseStore6
 from pukeko.leases.store import LeaseStoreError
 from pukeko.server.dhcp6.engine import Dhcp6Engine
 from pukeko.server.outcome import LinkInfo, Outcome
+
+if TYPE_CHECKING:
+    from pukeko.io.daemon_http import PreparedHttp
 
 FAMILY = 6
 
@@ -48,10 +53,14 @@ def config_summary(config: Config) -> str:
 
 
 def control_path(config: Config | None) -> str:
-    if config is None or config.control_socket is None:
+    """The UNIX control socket of ``control-socket`` / ``control-sockets`` ('' for none)."""
+    if config is None:
         return ""
-    name = config.control_socket.get("socket-name")
-    return name if isinstance(name, str) else ""
+    sockets = {
+        "control-socket": config.control_socket,
+        "control-sockets": config.extra.get("control-sockets"),
+    }
+    return unix_socket_name(sockets)
 
 
 def store_key(config: Config | None) -> object:
@@ -79,11 +88,14 @@ class PreparedConfig:
         self.store: IndexedLeaseStore6 | None = None
         self.control: UnixControlServer | None = None
         self.control_path = ""
+        self.http: PreparedHttp | None = None  # HTTP(S) control listeners (io.daemon_http)
 
     async def discard(self) -> None:
         """Undo: close what was opened for a configuration that is not applied."""
         if self.control is not None:
             await self.control.stop()
+        if self.http is not None:
+            await self.http.discard()
         if self.store is not None:
             await self.store.close()
 

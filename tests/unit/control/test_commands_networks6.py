@@ -1,0 +1,222 @@
+"""network6-* commands (subnet_cmds shared networks) against an in-process daemon."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.support.control_daemon6 import Running, run_daemon
+
+FLOOR1 = {
+    "name": "floor1",
+    "valid-lifetime": 600,
+    "subnet6": [
+        {"id": 10, "subnet": "2001:db8:a::/64", "pools": [{"pool": "2001:db8:a::/120"}]},
+        {"id": 11, "subnet": "2001:db8:b::/64"},
+    ],
+}
+
+
+def run(tmp: Path, test: Any) -> None:
+    run_daemon(tmp, test, **{"shared-networks": [FLOOR1]})
+
+
+def network_of(r: Running, subnet_id: int) -> str:
+    sub = r.daemon.running_config().subnet(subnet_id)
+    assert sub is not None
+    return sub.shared_network
+
+
+def test_list_and_get(tmp_path: Path) -> None:
+    async def check(r: Running) -> None:
+        assert await r.command("network6-list") == {
+            "arguments": {"shared-networks": [{"name": "floor1"}]},
+            "result": 0,
+            "text": "1 IPv6 network found",
+        }
+        got = await r.command("network6-get", {"name": "floor1"})
+        assert got["result"] == 0
+        assert got["text"] == "Info about IPv6 shared network 'floor1' returned"
+        net = got["arguments"]["shared-networks"][0]
+        assert net["name"] == "floor1" and net["valid-lifetime"] == 600
+        assert [s["id"] for s in net["subnet6"]] == [10, 11]
+        assert all("reservations" not in s for s in net["subnet6"])
+
+    run(tmp_path, check)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "result", "text"),
+    [
+        (None, 1, "no arguments specified for the 'network6-get' command"),
+        ({}, 1, "invalid 'network6-get': missing mandatory 'name' parameter"),
+        ({"name": 3}, 1, "'name' parameter must be a string"),
+        ({"name": "x"}, 3, "No 'x' shared network found"),
+    ],
+)
+def test_get_errors(tmp_path: Path, arguments: Any, result: int, text: str) -> None:
+    async def check(r: Running) -> None:
+        assert await r.command("network6-get", arguments) == {"result": result, "text": text}
+
+    run(tmp_path, check)
+
+
+def test_list_empty(tmp_path: Path) -> None:
+    async def check(r: Running) -> None:
+        assert await r.command("network6-list") == {
+            "arguments": {"shared-networks": []},
+            "result": 3,
+            "text": "0 IPv6 networks found",
+        }
+
+    run_daemon(tmp_path, check)
+
+
+def test_add_network_with_subnets(tmp_path: Path) -> None:
+    new = {
+        "name": "floor13",
+        "subnet6": [
+            {"id": 100, "subnet": "2003:db8:1::/64", "pools": [{"pool": ""
+             "2003:db8:1::1-2003:db8:1::ff"}]},
+            {"id": 101, "subnet": "2003:db8:2::/64"},
+        ],
+    }  # fmt: skip
+
+    async def check(r: Running) -> None:
+        got = await r.command("network6-add", {"shared-networks": [new]})
+        assert got == {
+            "arguments": {"shared-networks": [{"name": "floor13"}]},
+            "result": 0,
+            "text": "A new IPv6 shared network 'floor13' added",
+        }
+        assert network_of(r, 100) == "floor13" and network_of(r, 10) == "floor1"
+        assert r.stat("subnet[100].total-nas") == 255
+        again = await r.command("network6-add", {"shared-networks": [new]})
+        assert again == {
+            "result": 1,
+            "text": "duplicate network 'floor13' found in the configuration",
+        }
+        clash = {"name": "floor14", "subnet6": [{"id": 10, "subnet": "2003:db8:9::/64"}]}
+        got = await r.command("network6-add", {"shared-networks": [clash]})
+        assert got == {"result": 1, "text": "ID of the new IPv6 subnet '10' is already in use"}
+        assert [n.name for n in r.daemon.running_config().shared_networks] == ["floor1", "floor13"]
+
+    run(tmp_path, check)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "text"),
+    [
+        ({"x": 1}, "missing 'shared-networks' argument for the 'network6-add' command"),
+        ({"shared-networks": {}},
+         "'shared-networks' argument specified for the 'network6-add' command is not a list"),
+        ({"shared-networks": []},
+         "invalid number of networks specified for the 'network6-add' command. Expected one "
+          "network"),
+        ({"shared-networks": [1]},
+         "invalid network information specified for the'network6-add' command. Expected a map"),
+        ({"shared-networks": [{"name": "n", "valid-lifetime": "x"}]},
+         "shared-networks[0].valid-lifetime"),
+    ],
+)  # fmt: skip
+def test_add_errors(tmp_path: Path, arguments: Any, text: str) -> None:
+    async def check(r: Running) -> None:
+        got = await r.command("network6-add", arguments)
+        assert got["result"] == 1 and text in got["text"]
+
+    run(tmp_path, check)
+
+
+def test_del_keeps_or_deletes_subnets(tmp_path: Path) -> None:
+    async def check(r: Running) -> None:
+        got = await r.command("network6-del", {"name": "floor1"})
+        assert got == {
+            "arguments": {"shared-networks": [{"name": "floor1"}]},
+            "result": 0,
+            "text": "IPv6 shared network 'floor1' deleted",
+        }
+        assert network_of(r, 10) == "" and network_of(r, 11) == ""
+        assert r.stat("subnet[10].total-nas") == 256
+        add = {
+            "shared-networks": [
+                {"name": "n2", "subnet6": [{"id": 20, "subnet": "2001:db8:20::/64"}]}
+            ]
+        }
+        assert (await r.command("network6-add", add))["result"] == 0
+        got = await r.command("network6-del", {"name": "n2", "subnets-action": "delete"})
+        assert got["result"] == 0
+        assert sorted(r.daemon.running_config().subnets_by_id) == [1, 10, 11]
+
+    run(tmp_path, check)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "result", "text"),
+    [
+        ({"id": 1}, 1, "network name ('name') is required for the 'network6-del' command"),
+        ({"name": 1}, 1, "network name ('name') specified for the 'network6-del' is not a string"),
+        ({"name": "floor1", "subnets-action": "drop"}, 1,
+         "Invalid value for subnets-action parameter: drop, Supported values: 'keep' and "
+          "'delete'."),
+        ({"name": "nope"}, 3, "no shared network with name 'nope' found"),
+    ],
+)  # fmt: skip
+def test_del_errors(tmp_path: Path, arguments: Any, result: int, text: str) -> None:
+    async def check(r: Running) -> None:
+        assert await r.command("network6-del", arguments) == {"result": result, "text": text}
+
+    run(tmp_path, check)
+
+
+def test_subnet_add_and_del(tmp_path: Path) -> None:
+    async def check(r: Running) -> None:
+        got = await r.command("network6-subnet-add", {"name": "floor1", "id": 1})
+        assert got == {
+            "result": 0,
+            "text": "IPv6 subnet 2001:db8:1::/64 (id 1) is now part of shared network 'floor1'",
+        }
+        assert network_of(r, 1) == "floor1"
+        got = await r.command("network6-subnet-del", {"name": "floor1", "id": 10})
+        assert got == {
+            "result": 0,
+            "text": "IPv6 subnet 2001:db8:a::/64 (id 10) is now removed from shared network "
+            "'floor1'",
+        }
+        assert network_of(r, 10) == ""
+        sub = r.daemon.running_config().subnet(10)
+        assert sub is not None and sub.params.valid_lifetime.default == 600  # kept, as Kea
+        assert r.stat("subnet[10].total-nas") == 256
+
+    run(tmp_path, check)
+
+
+@pytest.mark.parametrize(
+    ("command", "arguments", "result", "text"),
+    [
+        ("network6-subnet-add", {"id": 1}, 1, "missing 'name' argument for the "
+         "'network6-subnet-add' command"),
+        ("network6-subnet-add", {"name": 1, "id": 1}, 1,
+         "'name' argument specified for the 'network6-subnet-add' command is not a string"),
+        ("network6-subnet-add", {"name": "floor1"}, 1,
+         "missing 'id' argument for the 'network6-subnet-add' command"),
+        ("network6-subnet-add", {"name": "floor1", "id": "1"}, 1,
+         "'name' argument specified for the 'network6-subnet-add' command is not an integer"),
+        ("network6-subnet-add", {"name": "x", "id": 1}, 3, "no IPv6 shared network with name "
+         "'x' found"),
+        ("network6-subnet-add", {"name": "floor1", "id": 9}, 3, "no IPv6 subnet with id '9' found"),
+        ("network6-subnet-add", {"name": "floor1", "id": 10}, 1,
+         "subnet 10 being added to a shared network already belongs to a shared network"),
+        ("network6-subnet-del", {"name": "x", "id": 1}, 3, "no IPv6 shared network with name "
+         "'x' found"),
+        ("network6-subnet-del", {"name": "floor1", "id": 1}, 3,
+         "The IPv6 subnet with id 1 is not part of the shared network with name 'floor1' found"),
+    ],
+)  # fmt: skip
+def test_subnet_add_del_errors(
+    tmp_path: Path, command: str, arguments: Any, result: int, text: str
+) -> None:
+    async def check(r: Running) -> None:
+        assert await r.command(command, arguments) == {"result": result, "text": text}
+
+    run(tmp_path, check)
