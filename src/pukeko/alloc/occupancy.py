@@ -181,6 +181,8 @@ class Occupancy:
 
     def clear_leases(self) -> None:
         """Forget every lease (reservations stay)."""
+        if self.used == 0 and not self._leased:
+            return  # nothing leased (a new pool): no pass over the bitmap
         if self.bits is not None:
             self.bits = bytearray(self.bits.translate(_KEEP_RESERVED))
             self._blocked = self.capacity - self.bits.count(0)

@@ -9,6 +9,7 @@ falling back to Kea's global defaults.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from ipaddress import IPv4Address, IPv6Address
 
 from pukeko.config.checks_base import as_list, as_map, parse_address
@@ -28,6 +29,7 @@ RESERVATION_MODE_FLAGS: Mapping[str, tuple[bool, bool, bool]] = {
 # Keys of the DhcpN map that the model holds in typed fields (everything else goes to extra).
 
 
+@lru_cache(maxsize=512)
 def _global_default(family: int, key: str, fallback: object) -> object:
     try:
         return default(ROOT_KIND[family], key)
