@@ -57,7 +57,7 @@ from pukeko.hosts.edit import replace_hosts
 from pukeko.hosts.memory import MemoryHostStore
 from pukeko.hosts.model import Host
 from pukeko.hosts.store import HostStoreError
-from pukeko.io.config_write import apply_persisted, write_config_file
+from pukeko.io.config_write import apply_persisted, write_atomically, write_config_file
 from pukeko.io.daemon_http import HttpListeners, http_specs
 from pukeko.io.daemon_parts import (
     EngineSlot,
@@ -68,7 +68,6 @@ from pukeko.io.daemon_parts import (
     control_path,
     lease_store_for,
     store_key,
-    write_file_atomically,
 )
 from pukeko.io.daemon_reclaim import Reclaimer
 from pukeko.io.daemon_stats import commit_statistics, set_startup_statistics
@@ -767,7 +766,7 @@ class Daemon6:
             raise ValueError(f"'{filename}' is a lease file in use: write the copy elsewhere")
         lines = [HEADER6 + "\n", *(lease6_to_line(lease) for lease in self.store.view)]
         data = "".join(lines).encode(LEASE_FILE_ENCODING, LEASE_FILE_ERRORS)
-        await asyncio.to_thread(write_file_atomically, filename, data)
+        await asyncio.to_thread(write_atomically, filename, data)
 
     # -- host_cmds (issue 7: reservation commands; persistence of runtime changes) -------------
 

@@ -4,10 +4,8 @@ packet loop calls, what a new configuration prepares before it is applied, and f
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import os
 from typing import TYPE_CHECKING
 
 from pukeko.config.control_sockets import unix_socket_name
@@ -98,18 +96,3 @@ class PreparedConfig:
             await self.http.discard()
         if self.store is not None:
             await self.store.close()
-
-
-def write_file_atomically(path: str, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file, fsync'd, then renamed."""
-    temporary = f"{path}.{os.getpid()}.tmp"
-    try:
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
