@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from ipaddress import (
     IPv4Address,
     IPv4Network,
@@ -64,8 +65,9 @@ def maps(value: object) -> list[tuple[int, dict[str, object]]]:
     return [(i, item) for i, item in enumerate(as_list(value)) if isinstance(item, dict)]
 
 
+@lru_cache(maxsize=65536)
 def parse_address(text: str, family: int) -> IPAddress | None:
-    """An address of ``family`` from text, or None."""
+    """An address of ``family`` from text, or None (remembered: checks and model both ask)."""
     try:
         addr = ip_address(text.strip())
     except ValueError:
@@ -85,6 +87,7 @@ def parse_prefix(text: str, family: int) -> tuple[IPAddress, int] | None:
     return addr, length
 
 
+@lru_cache(maxsize=65536)
 def network_of(addr: IPAddress, length: int) -> IPNetwork:
     """The network containing ``addr`` with prefix ``length`` (host bits cleared)."""
     if isinstance(addr, IPv4Address):

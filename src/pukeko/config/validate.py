@@ -14,9 +14,9 @@ sanity-checks maps). It does not copy global values into networks: that is inher
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from pukeko.config.errors import ConfigError, KeyPath, Position
 from pukeko.config.jsonc import Document
@@ -241,13 +241,22 @@ _PLACES4 = (
 DEFAULT_PLACES: Mapping[int, tuple[_Place, ...]] = {6: _PLACES6, 4: _PLACES4}
 
 
+def json_copy(value: Any) -> Any:
+    """A deep copy of a JSON value (dicts, lists, scalars): copy.deepcopy without its memo."""
+    if isinstance(value, dict):
+        return {key: json_copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [json_copy(item) for item in value]
+    return value
+
+
 def with_defaults(value: dict[str, object], family: int) -> dict[str, object]:
     """A deep copy of ``value`` with Kea 2.2's defaults filled in where Kea fills them.
 
     ``value`` may be the whole document (``{"Dhcp6": {...}}``) or the global map itself; the
     result has the same shape. Parts of the wrong type are left alone (check them first).
     """
-    result = copy.deepcopy(value)
+    result: dict[str, object] = json_copy(value)
     root_key = ROOT_KEY[family]
     inner = result.get(root_key) if root_key in result else result
     if isinstance(inner, dict):
@@ -283,4 +292,4 @@ def _fill(target: dict[str, object], place: _Place) -> None:
             continue
         if place.only is not None and name not in place.only:
             continue
-        target[name] = copy.deepcopy(row.default)
+        target[name] = json_copy(row.default)

@@ -13,12 +13,12 @@ class uses in ``member()``, and answers result 3 for an unknown (or built-in, un
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from pukeko.classify import ExpressionError, parse_expression, referenced_classes
 from pukeko.config.model import ClientClass
 from pukeko.config.render import render_client_class
+from pukeko.config.validate import json_copy
 from pukeko.control.answers import CONTROL_RESULT_EMPTY, Answer, answer, success
 from pukeko.control.handle import CommandContext
 from pukeko.control.registry import Command
@@ -70,7 +70,7 @@ def _class_entry(arguments: Any, command: str) -> Json:
         raise ArgumentError(
             f"invalid class definition specified for the '{command}' command. Expected a map"
         )
-    entry = copy.deepcopy(entries[0])
+    entry = json_copy(entries[0])
     assert isinstance(entry, dict)
     return entry
 

@@ -11,11 +11,11 @@ network; their leases and reservations stay (use ``subnet6-del`` first to remove
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from pukeko.config.model import SharedNetwork
 from pukeko.config.render import render_shared_network
+from pukeko.config.validate import json_copy
 from pukeko.control.answers import CONTROL_RESULT_EMPTY, Answer, answer, success
 from pukeko.control.config_patch import subnet_key
 from pukeko.control.handle import CommandContext
@@ -111,7 +111,7 @@ def _network_entry(arguments: Any, command: str) -> Json:
         raise ArgumentError(
             f"invalid network information specified for the'{command}' command. Expected a map"
         )
-    entry = copy.deepcopy(entries[0])
+    entry = json_copy(entries[0])
     assert isinstance(entry, dict)
     return entry
 

@@ -23,7 +23,6 @@ Beyond Kea 2.2:
 
 from __future__ import annotations
 
-import copy
 import logging
 import weakref
 from ipaddress import ip_network
@@ -31,6 +30,7 @@ from typing import Any
 
 from pukeko.config.model import Config, Subnet
 from pukeko.config.render import render_subnet
+from pukeko.config.validate import json_copy
 from pukeko.control.answers import CONTROL_RESULT_EMPTY, Answer, answer, success
 from pukeko.control.handle import CommandContext
 from pukeko.control.registry import Command, Registry, log_message
@@ -155,7 +155,8 @@ def subnet_entries(arguments: Any, command: str, key: str, *, single: bool) -> l
         if "reservations" in entry:
             tail = " Use 'reservation-add' to add a reservation to a subnet" if not single else ""
             raise ArgumentError(f"must not specify host reservations with '{command}'.{tail}")
-    return copy.deepcopy(entries)
+    copied: list[Json] = json_copy(entries)
+    return copied
 
 
 def _assign_ids(entries: list[Json], config: Config) -> None:
