@@ -29,9 +29,6 @@ from pukeko.classify.strfuncs import EvaluationError
 from pukeko.config.model import ClientClass, Lifetime
 from pukeko.wire.spaces import OptionSpaces
 
-# Kea isClientClassBuiltIn: these names and names starting with these prefixes.
-BUILTIN_NAMES = frozenset({"ALL", "KNOWN", "UNKNOWN", "BOOTP"})
-BUILTIN_PREFIXES = ("VENDOR_CLASS_", "HA_", "AFTER_", "EXTERNAL_")
 KNOWN_CLASSES = frozenset({"KNOWN", "UNKNOWN"})
 DROP_CLASS = "DROP"
 
@@ -42,13 +39,6 @@ REQUIRED_UNTESTABLE = "untestable"
 Report = Callable[[str, "bool | str"], None]
 LifetimePair = tuple[Lifetime | None, Lifetime | None]
 NO_LIFETIMES: LifetimePair = (None, None)
-
-
-def is_builtin(name: str) -> bool:
-    """Kea isClientClassBuiltIn: a name the server assigns itself."""
-    if name in BUILTIN_NAMES:
-        return True
-    return any(len(name) > len(p) and name.startswith(p) for p in BUILTIN_PREFIXES)
 
 
 @dataclass(frozen=True, slots=True)

@@ -298,20 +298,16 @@ class _Compiler:
     def top_getter(self, code: int) -> _Get:
         """The payload of the first top-level option ``code``, as Kea keeps it."""
         defn = self.top_def(code)
+        get: _Get
         if self.family == 6:  # Query6.first: the first payload of each code, made once
-            if not needs_keeping(defn):
-                return lambda query: query.first.get(code)
-
-            def kept6(query: Any) -> bytes | None:
-                raw = query.first.get(code)
-                return None if raw is None else kept_payload(defn, raw)
-
-            return kept6
+            get = lambda query: query.first.get(code)  # noqa: E731
+        else:
+            get = lambda query: query.pkt.get(code)  # noqa: E731
         if not needs_keeping(defn):
-            return lambda query: query.pkt.get(code)
+            return get
 
         def kept(query: Any) -> bytes | None:
-            raw = query.pkt.get(code)
+            raw = get(query)
             return None if raw is None else kept_payload(defn, raw)
 
         return kept

@@ -10,9 +10,9 @@ from pukeko.classify.classes import (
     REQUIRED_UNDEFINED,
     REQUIRED_UNTESTABLE,
     ClassPlan,
-    is_builtin,
 )
 from pukeko.classify.query import Query6
+from pukeko.config.checks_hosts import is_builtin_class
 from pukeko.config.checks_options import standard_spaces
 from pukeko.config.load import load_config
 from pukeko.config.model import ClientClass, Lifetime
@@ -34,10 +34,11 @@ def query(*options: tuple[int, bytes]) -> Query6:
 
 
 def test_builtin_names_and_prefixes() -> None:
-    assert is_builtin("ALL") and is_builtin("KNOWN") and is_builtin("BOOTP")
-    assert is_builtin("VENDOR_CLASS_docsis3.0") and is_builtin("HA_server1")
-    assert not is_builtin("VENDOR_CLASS_")  # a prefix alone is not a class name
-    assert not is_builtin("DROP") and not is_builtin("lab")
+    # One definition serves the configuration checks and the engine (Kea isClientClassBuiltIn).
+    assert is_builtin_class("ALL") and is_builtin_class("KNOWN") and is_builtin_class("BOOTP")
+    assert is_builtin_class("VENDOR_CLASS_docsis3.0") and is_builtin_class("HA_server1")
+    assert not is_builtin_class("VENDOR_CLASS_")  # a prefix alone is not a class name
+    assert not is_builtin_class("DROP") and not is_builtin_class("lab")
 
 
 def test_early_pass_in_definition_order_with_member_chains() -> None:

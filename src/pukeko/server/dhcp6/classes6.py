@@ -24,9 +24,9 @@ from pukeko.classify.classes import (
     REQUIRED_UNDEFINED,
     REQUIRED_UNTESTABLE,
     ClassPlan,
-    is_builtin,
 )
 from pukeko.classify.query import Query6
+from pukeko.config.checks_hosts import is_builtin_class
 from pukeko.config.model import Config, PdPool, Pool, Subnet
 from pukeko.leases.model import LeaseType
 from pukeko.server.dhcp6.frozen import deferred_event
@@ -136,7 +136,7 @@ class Classifier6:
             level = self.levels.get(name)
             if level is not None:
                 levels.append(level)
-            elif name not in known and not is_builtin(name) and debuglevel >= 40:
+            elif name not in known and not is_builtin_class(name) and debuglevel >= 40:
                 log.append(_event("DHCP6_CLASS_UNCONFIGURED", (label, name)))
         return levels
 

@@ -407,22 +407,9 @@ class _Run:
                     "DHCP6_PACKET_PROCESS_FAIL", kea_msg_name(pkt.msg_type), link.source, exc
                 )
                 self.stat(stats6.PKT6_RECEIVE_DROP)
-                self._apply(ex)
-                return Outcome(
-                    lease_changes=tuple(ex.changes),
-                    stat_deltas=tuple(self.stats),
-                    log=tuple(self.log),
-                    name_changes=tuple(ex.name_changes),
-                    dropped=True,
-                )
+                return self._no_reply(ex, dropped=True)
         if reply is None:
-            self._apply(ex)
-            return Outcome(
-                lease_changes=tuple(ex.changes),
-                stat_deltas=tuple(self.stats),
-                log=tuple(self.log),
-                name_changes=tuple(ex.name_changes),
-            )
+            return self._no_reply(ex, dropped=False)
         msg_type, tlvs = reply
         if ex.hops:
             present = {code for code, _ in tlvs}
@@ -453,6 +440,17 @@ class _Run:
             tuple(self.stats),
             tuple(self.log),
             name_changes=tuple(ex.name_changes),
+        )
+
+    def _no_reply(self, ex: Exchange, dropped: bool) -> Outcome:
+        """The outcome of a message answered by nothing (its lease changes still stand)."""
+        self._apply(ex)
+        return Outcome(
+            lease_changes=tuple(ex.changes),
+            stat_deltas=tuple(self.stats),
+            log=tuple(self.log),
+            name_changes=tuple(ex.name_changes),
+            dropped=dropped,
         )
 
     def _apply(self, ex: Exchange) -> None:

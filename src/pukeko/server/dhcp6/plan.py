@@ -97,26 +97,22 @@ class ConfigPlan:
         if host is not None:
             pools.insert(0, host)
         query, classifier = ex.query, self.classifier
-        if query is None or classifier is None:
-            if subnet is None:
-                return chain([*pools, self.global_level]) if pools else chain([self.global_level])
-            base = self.subnet_sets[subnet.id]
-            if not pools:
-                return base
-            return self._chain([*pools, *base.levels]) if host else chain([*pools, *base.levels])
-        if ex.hosts:
-            reserved_network_classes(ex, query)
-        classifier.required(query, subnet, ex.allocated, ex.log, ex.debuglevel)
-        classes = classifier.option_levels(query, ex.label, ex.log, ex.debuglevel)
-        if not classes:
-            if subnet is None:
-                return chain([*pools, self.global_level]) if pools else chain([self.global_level])
-            base = self.subnet_sets[subnet.id]
-            if not pools:
-                return base
-            return self._chain([*pools, *base.levels]) if host else chain([*pools, *base.levels])
-        own, network = self.subnet_levels[subnet.id] if subnet is not None else _NO_LEVELS
-        return self._chain([*pools, own, network, *classes, self.global_level])
+        classes: list[OptionLevel] = []
+        if query is not None and classifier is not None:
+            if ex.hosts:
+                reserved_network_classes(ex, query)
+            classifier.required(query, subnet, ex.allocated, ex.log, ex.debuglevel)
+            classes = classifier.option_levels(query, ex.label, ex.log, ex.debuglevel)
+        if classes:
+            own, network = self.subnet_levels[subnet.id] if subnet is not None else _NO_LEVELS
+            return self._chain([*pools, own, network, *classes, self.global_level])
+        if subnet is None:
+            return chain([*pools, self.global_level])
+        base = self.subnet_sets[subnet.id]
+        if not pools:
+            return base
+        # Host levels are few and long-lived: their chains are remembered; pool mixes are not.
+        return self._chain([*pools, *base.levels]) if host else chain([*pools, *base.levels])
 
     @staticmethod
     def _host_level(ex: Exchange) -> OptionLevel | None:
