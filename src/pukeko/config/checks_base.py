@@ -14,6 +14,7 @@ from ipaddress import (
 )
 
 from pukeko.config.errors import ConfigError, KeyPath, Position
+from pukeko.wire.ipv6text import parse_ipv6
 
 IPAddress = IPv4Address | IPv6Address
 IPNetwork = IPv4Network | IPv6Network
@@ -68,8 +69,9 @@ def maps(value: object) -> list[tuple[int, dict[str, object]]]:
 @lru_cache(maxsize=65536)
 def parse_address(text: str, family: int) -> IPAddress | None:
     """An address of ``family`` from text, or None (remembered: checks and model both ask)."""
+    text = text.strip()
     try:
-        addr = ip_address(text.strip())
+        addr = parse_ipv6(text) if ":" in text else ip_address(text)
     except ValueError:
         return None
     return addr if addr.version == family else None
@@ -90,9 +92,10 @@ def parse_prefix(text: str, family: int) -> tuple[IPAddress, int] | None:
 @lru_cache(maxsize=65536)
 def network_of(addr: IPAddress, length: int) -> IPNetwork:
     """The network containing ``addr`` with prefix ``length`` (host bits cleared)."""
+    # ints: ipaddress would render an address object as text and parse it again
     if isinstance(addr, IPv4Address):
-        return IPv4Network((addr, length), strict=False)
-    return IPv6Network((addr, length), strict=False)
+        return IPv4Network((int(addr), length), strict=False)
+    return IPv6Network((int(addr), length), strict=False)
 
 
 def decode_hex_text(text: str) -> bytes | None:

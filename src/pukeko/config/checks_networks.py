@@ -8,7 +8,7 @@ json_config_parser.cc (ARM "IPv6 Subnets", "Prefix Delegation", "Shared Networks
 from __future__ import annotations
 
 from collections.abc import Callable
-from ipaddress import IPv4Address, IPv6Address, IPv6Network
+from ipaddress import IPv4Address, IPv6Address
 
 from pukeko.config.checks_base import (
     Collector,
@@ -219,7 +219,7 @@ class NetworkChecks:
             )
             return None
         self._excluded_prefix(path, pd, addr, dlen)
-        net = IPv6Network((addr, plen), strict=False)
+        net = network_of(addr, plen)
         return int(addr), int(net.broadcast_address)
 
     def _excluded_prefix(
@@ -240,7 +240,7 @@ class NetworkChecks:
             return
         if xlen == 0:
             return
-        delegated = IPv6Network((addr, dlen), strict=False)
+        delegated = network_of(addr, dlen)
         if xlen > 128 or xlen <= dlen:
             self.c.error(
                 (*path, "excluded-prefix-len"),

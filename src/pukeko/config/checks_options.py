@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pukeko.config.checks_base import Collector, maps
 from pukeko.config.errors import KeyPath
@@ -24,8 +25,9 @@ from pukeko.wire.stdvendor import KEA_SPACE_ALIASES4, KEA_SPACE_ALIASES6
 _SPACE_NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?$")
 
 
+@lru_cache(maxsize=2)
 def standard_spaces(family: int) -> OptionSpaces:
-    """The registry of the standard option definitions of ``family``."""
+    """The registry of the standard option definitions of ``family`` (immutable, shared)."""
     if family == 6:
         return OptionSpaces(6, STD6_DEFS)
     return OptionSpaces(4, STD4_DEFS, last_resort=LAST_RESORT4_DEFS)
@@ -96,10 +98,47 @@ def add_option_defs(
             return spaces
 
 
+_OPTION_KEYS = ("space", "name", "code", "csv-format", "data")
+_OptionKey = tuple[tuple[str, type, object], ...]
+
+
 def compile_option(
     entry: dict[str, object], spaces: OptionSpaces, *, csv_default: bool
 ) -> CompiledOption | tuple[str, str]:
-    """Resolve and encode one option-data map; on failure (key, message)."""
+    """Resolve and encode one option-data map; on failure (key, message).
+
+    Remembered by value: the checks and the model builder both compile every entry, and large
+    configurations repeat the same few options in every subnet.
+    """
+    key = _option_key(entry)
+    if key is None:
+        return _compile(entry, spaces, csv_default)
+    return _compile_remembered(spaces, key, csv_default)
+
+
+def _option_key(entry: dict[str, object]) -> _OptionKey | None:
+    """The fields that decide the compiled option, typed (``True`` is not ``1``); None if odd."""
+    key = []
+    for name in _OPTION_KEYS:
+        if name in entry:
+            value = entry[name]
+            if not isinstance(value, str | int | None):  # bool is an int
+                return None
+            key.append((name, type(value), value))
+    return tuple(key)
+
+
+@lru_cache(maxsize=4096)
+def _compile_remembered(
+    spaces: OptionSpaces, key: _OptionKey, csv_default: bool
+) -> CompiledOption | tuple[str, str]:
+    return _compile({name: value for name, _, value in key}, spaces, csv_default)
+
+
+def _compile(
+    entry: dict[str, object], spaces: OptionSpaces, csv_default: bool
+) -> CompiledOption | tuple[str, str]:
+    """Resolve and encode one option-data map (see :func:`compile_option`)."""
     family = spaces.family
     space_value = entry.get("space", family_space(family))
     space = space_value if isinstance(space_value, str) else family_space(family)

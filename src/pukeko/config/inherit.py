@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 GLOBAL = "global"
 SHARED = "shared-network"
@@ -91,6 +92,7 @@ INHERITED: tuple[Inherited, ...] = (
 _UNSET_STRINGS = frozenset({"interface", "interface-id", "client-class"})
 
 
+@lru_cache(maxsize=8)
 def inherited_names(family: int, *, derived: bool | None = None) -> tuple[str, ...]:
     """Names of the inheritable parameters of ``family`` (all, or only derived / run-time)."""
     return tuple(

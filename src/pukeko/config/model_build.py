@@ -7,7 +7,7 @@ programming error upstream, so values are converted without further diagnostics.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from ipaddress import IPv4Address, IPv6Address, IPv6Network
+from ipaddress import IPv4Address, IPv6Network
 from types import MappingProxyType
 
 from pukeko.config.checks import server_map
@@ -46,6 +46,7 @@ from pukeko.config.model import (
     frozen_map,
 )
 from pukeko.config.model_params import Levels, ParamBuilder, explicit_params, lifetime
+from pukeko.wire.ipv6text import parse_ipv6
 from pukeko.wire.spaces import OptionSpaces, SpaceError
 
 # Kea's CfgExpiration defaults (ARM "Lease Reclamation Parameters").
@@ -185,11 +186,11 @@ class ModelBuilder:
 
     def pd_pool(self, entry: dict[str, object]) -> PdPool:
         """One prefix delegation pool."""
-        prefix = IPv6Network((str(entry["prefix"]), int(str(entry["prefix-len"]))), strict=False)
+        prefix = _network(str(entry["prefix"]), int(str(entry["prefix-len"])))
         excluded = None
         xtext, xlen = entry.get("excluded-prefix"), entry.get("excluded-prefix-len", 0)
         if isinstance(xtext, str) and isinstance(xlen, int) and xlen:
-            excluded = IPv6Network((xtext, xlen), strict=False)
+            excluded = _network(xtext, xlen)
         return PdPool(
             prefix=prefix,
             delegated_len=int(str(entry["delegated-len"])),
@@ -224,13 +225,13 @@ class ModelBuilder:
         if kind is None or value is None or not isinstance(text, str):
             return None
         addresses = tuple(
-            IPv6Address(a) for a in as_list(entry.get("ip-addresses")) if isinstance(a, str)
+            parse_ipv6(a.strip()) for a in as_list(entry.get("ip-addresses")) if isinstance(a, str)
         )
         prefixes = []
         for p in as_list(entry.get("prefixes")):
             parsed = parse_prefix(p, 6) if isinstance(p, str) else None
             if parsed is not None:
-                prefixes.append(IPv6Network(parsed, strict=False))
+                prefixes.append(IPv6Network((int(parsed[0]), parsed[1]), strict=False))
         v4 = entry.get("ip-address")
         typed = {
             kind,
@@ -483,3 +484,8 @@ def build_config(root: dict[str, object], family: int, spaces: OptionSpaces) -> 
         subnets_by_id=MappingProxyType({s.id: s for s in every}),
         subnets_by_prefix=MappingProxyType(by_prefix),
     )
+
+
+def _network(text: str, length: int) -> IPv6Network:
+    """``text/length`` (checked already) as a network, host bits cleared."""
+    return IPv6Network((int(parse_ipv6(text.strip())), length), strict=False)

@@ -70,6 +70,10 @@ class ParamBuilder:
 
     def __init__(self, family: int) -> None:
         self.family = family
+        # Resolved params by (own parameters, identity of the parent levels): a thousand subnets
+        # under one global level with nothing of their own resolve once. The entry holds the
+        # parent maps, so no other map can take their ids while the entry exists.
+        self._resolved: dict[tuple[object, ...], tuple[NetworkParams, Levels]] = {}
 
     def _get(self, levels: Levels, name: str, fallback: object) -> object:
         return effective(name, *levels, default=_global_default(self.family, name, fallback))
@@ -91,6 +95,15 @@ class ParamBuilder:
 
     def build(self, levels: Levels) -> NetworkParams:
         """Effective parameters of the first level of ``levels``."""
+        key = _levels_key(levels)
+        if key is None:
+            return self._build(levels)
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolved[key] = (self._build(levels), levels)
+        return found[0]
+
+    def _build(self, levels: Levels) -> NetworkParams:
         valid = lifetime(levels, "valid-lifetime", 7200)
         assert valid is not None
         preferred = lifetime(levels, "preferred-lifetime", 3600) if self.family == 6 else None
@@ -136,6 +149,17 @@ class ParamBuilder:
             hostname_char_set=self._str(levels, "hostname-char-set", "[^A-Za-z0-9.-]"),
             hostname_char_replacement=self._str(levels, "hostname-char-replacement"),
         )
+
+
+def _levels_key(levels: Levels) -> tuple[object, ...] | None:
+    """The first level by value (typed: ``True`` is not ``1``), the others by identity."""
+    own = tuple((k, type(v), v) for k, v in sorted(levels[0].items()))
+    key = (own, *(id(level) for level in levels[1:]))
+    try:
+        hash(key)
+    except TypeError:  # a list or map value (relay): resolve it each time
+        return None
+    return key
 
 
 def relay_addresses(relay: object, family: int) -> tuple[IPv4Address | IPv6Address, ...]:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pukeko.alloc.pools import PoolKind, pools_of
+from pukeko.alloc.pools import PoolKind, address_range, prefix_range
 from pukeko.config.model import Config, Subnet
 from pukeko.leases.model import LeaseState, LeaseType
 from pukeko.leases.view import LeaseView6
@@ -79,7 +79,12 @@ def set_startup_statistics(stats: StatsManager, now: float) -> None:
 
 def pool_capacity(subnet: Subnet, kind: PoolKind) -> int:
     """The number of addresses (``na``) or delegated prefixes (``pd``) of a subnet's pools."""
-    total = sum(ref.range.capacity for ref in pools_of(subnet) if ref.kind == kind)
+    if kind == "pd":
+        total = sum(prefix_range(pool).capacity for pool in subnet.pd_pools)
+    elif kind == ("v4" if subnet.prefix.version == 4 else "na"):
+        total = sum(address_range(pool).capacity for pool in subnet.pools)
+    else:
+        total = 0
     return min(total, INT64_MAX)
 
 

@@ -17,7 +17,7 @@ from pukeko.alloc.allocators import Allocator, IterativeAllocator, client_key, m
 from pukeko.alloc.fastpath import next_iterative
 from pukeko.alloc.occupancy import AllocationState
 from pukeko.alloc.pools import KIND_OF_TYPE, PoolRef
-from pukeko.config.model import Config, Subnet
+from pukeko.config.model import Config, SharedNetwork, Subnet
 from pukeko.leases.model import Lease6, LeaseChange, LeaseType
 
 # Enum members bound once: attribute access on an Enum class is slow on Python 3.11.
@@ -114,9 +114,13 @@ class StateAllocation:
 DEFAULT_ALLOCATOR = "iterative"
 
 
-def allocator_names(config: Config, subnet: Subnet, key: str) -> str:
+def allocator_names(
+    config: Config, subnet: Subnet, key: str, networks: Mapping[str, SharedNetwork] | None = None
+) -> str:
     """The ``allocator`` / ``pd-allocator`` in force for a subnet: subnet, network, global."""
-    network = next((n for n in config.shared_networks if n.name == subnet.shared_network), None)
+    if networks is None:
+        networks = {n.name: n for n in config.shared_networks}
+    network = networks.get(subnet.shared_network) if subnet.shared_network else None
     for level in (subnet.extra, network.extra if network else {}, config.extra):
         value = level.get(key)
         if isinstance(value, str):
@@ -133,10 +137,11 @@ def allocation_for(config: Config, rng: random.Random | None = None) -> StateAll
             made[name] = make_allocator(name, rng)
         return made[name]
 
+    networks = {n.name: n for n in config.shared_networks}
     per_subnet = {
         subnet.id: (
-            strategy(allocator_names(config, subnet, "allocator")),
-            strategy(allocator_names(config, subnet, "pd-allocator")),
+            strategy(allocator_names(config, subnet, "allocator", networks)),
+            strategy(allocator_names(config, subnet, "pd-allocator", networks)),
         )
         for subnet in config.all_subnets
     }

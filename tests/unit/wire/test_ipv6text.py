@@ -1,0 +1,85 @@
+"""The fast IPv6 text parser accepts and refuses exactly what ``ipaddress`` does."""
+
+from __future__ import annotations
+
+from ipaddress import IPv6Address
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pukeko.wire.ipv6text import ipv6_int, parse_ipv6
+
+
+def reference(text: str) -> int | None:
+    try:
+        return int(IPv6Address(text))
+    except ValueError:
+        return None
+
+
+def ours(text: str) -> int | None:
+    try:
+        return ipv6_int(text)
+    except ValueError:
+        return None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "::",
+        "::1",
+        "1::",
+        "2001:db8::53",
+        "2001:DB8:0:0:0:0:0:1",
+        "1:2:3:4:5:6:7::",
+        "::2:3:4:5:6:7:8",
+        "0000:0000:0000:0000:0000:0000:0000:0001",
+        "::ffff:192.0.2.1",
+        "fe80::1%eth0",
+    ],
+)
+def test_valid_forms_match_ipaddress(text: str) -> None:
+    assert ipv6_int(text) == int(IPv6Address(text))
+    assert parse_ipv6(text) == IPv6Address(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        ":",
+        ":::",
+        "1:::2",
+        "1::2::3",
+        ":1::",
+        "1:2:3:4:5:6:7:8:9",
+        "1:2:3:4:5:6:7",
+        "1:2:3:4:5:6:7:8::",
+        "12345::",
+        "0x1::",
+        "1_0::",
+        " ::1",
+        "g::",
+        "192.0.2.1",
+    ],
+)
+def test_invalid_forms_are_refused_like_ipaddress(text: str) -> None:
+    assert reference(text) is None
+    with pytest.raises(ValueError):
+        ipv6_int(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0123456789abcdefABCDEF:.%x_ ", max_size=45))
+def test_any_text_is_judged_as_ipaddress_judges_it(text: str) -> None:
+    assert ours(text) == reference(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.integers(min_value=0, max_value=(1 << 128) - 1), st.booleans())
+def test_every_address_round_trips(value: int, exploded: bool) -> None:
+    address = IPv6Address(value)
+    text = address.exploded if exploded else address.compressed
+    assert ipv6_int(text) == value
