@@ -40,6 +40,7 @@ from pukeko.config.load import load_value
 from pukeko.config.model import Config, Reservation, Subnet
 from pukeko.config.render import render
 from pukeko.control.answers import CONTROL_RESULT_EMPTY, Answer, answer, error, success, to_kea_json
+from pukeko.control.commands_subnets6 import KeptReservations, kept_reservations
 from pukeko.control.handle import CommandContext
 from pukeko.control.host_args import (
     ALL,
@@ -141,14 +142,66 @@ def configured_subnet(config: Config, family: int, subnet_id: int) -> Subnet | N
 
 async def _find(ctx: CommandContext, where: Selector) -> Host | None:
     store = ctx.server.host_store()
-    if where.id_type is not None:
-        return await store.get_by_id(ctx.family, where.subnet_id, where.id_type, where.identifier)
     found: tuple[Host, ...] | list[Host] = ()
-    if ctx.family == 6 and isinstance(where.address, IPv6Address):
+    if where.id_type is not None:
+        host = await store.get_by_id(ctx.family, where.subnet_id, where.id_type, where.identifier)
+        found = [host] if host is not None else []
+    elif ctx.family == 6 and isinstance(where.address, IPv6Address):
         found = list(store.view6.by_resource6(where.subnet_id, where.address))
     elif ctx.family == 4 and isinstance(where.address, IPv4Address):
         found = list(store.view4.by_address4(where.subnet_id, where.address))
-    return found[0] if found else None
+    if found:
+        return found[0]
+    kept = _kept_match(ctx, where)
+    if kept is None:
+        return None
+    return host_from_reservation(kept[0].models[kept[1][0]], ctx.family, where.subnet_id)
+
+
+# Reservations kept from deleted subnets (``subnet6-del`` / ``network6-del`` with
+# ``reservations-action: keep``) are not served, but found and deleted by these commands, as
+# Kea's host store keeps hosts whatever the subnets (they come back with a subnet of their id).
+
+
+def _kept_match(ctx: CommandContext, where: Selector) -> tuple[KeptReservations, list[int]] | None:
+    """The kept reservations of ``where``'s (deleted) subnet and the indexes it names."""
+    config = ctx.server.running_config()
+    if where.subnet_id == SUBNET_ID_GLOBAL or where.subnet_id in config.subnets_by_id:
+        return None
+    kept = kept_reservations(ctx).get(where.subnet_id)
+    if kept is None:
+        return None
+    found = matching(kept.models, where)
+    return (kept, found) if found else None
+
+
+def _kept_by_id(ctx: CommandContext, id_type: IdentifierType, identifier: bytes) -> list[Host]:
+    """The kept reservations (of deleted subnets) with this identifier, as hosts."""
+    configured = ctx.server.running_config().subnets_by_id
+    return [
+        host_from_reservation(model, ctx.family, subnet_id)
+        for subnet_id, kept in sorted(kept_reservations(ctx).items())
+        if subnet_id not in configured
+        for model in kept.models
+        if model.identifier_type == id_type.kea_name and model.identifier == identifier
+    ]
+
+
+def _delete_kept(ctx: CommandContext, where: Selector) -> bool:
+    """Forget the kept reservations ``where`` names; False when it names none."""
+    match = _kept_match(ctx, where)
+    if match is None:
+        return False
+    kept, found = match
+    gone = set(found)
+    entries = [e for i, e in enumerate(kept.entries) if i not in gone]
+    models = tuple(m for i, m in enumerate(kept.models) if i not in gone)
+    table = kept_reservations(ctx)
+    if models:
+        table[where.subnet_id] = KeptReservations(entries, models)
+    else:
+        del table[where.subnet_id]
+    return True
 
 
 @host_command("reservation-get")
@@ -218,6 +271,7 @@ async def reservation_get_by_id(arguments: Any, ctx: CommandContext) -> Answer:
     if target != DATABASE:
         found = await ctx.server.host_store().get_all_by_id(id_type, identifier)
         hosts = [h for h in found if subnet_of(h, ctx.family) is not None]
+        hosts += _kept_by_id(ctx, id_type, identifier)
     return hosts_answer(hosts, ctx.family)
 
 
@@ -450,6 +504,8 @@ async def reservation_del(arguments: Any, ctx: CommandContext) -> Answer:
     config = ctx.server.running_config()
     current = model_reservations(config, where.subnet_id)
     found = set(matching(current, where))
+    if not found and _delete_kept(ctx, where):
+        return success("Host deleted.")
     if not found:
         raise ArgumentError("Host not deleted (not found).")
     kept = tuple(r for i, r in enumerate(current) if i not in found)

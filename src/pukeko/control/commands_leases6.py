@@ -15,11 +15,19 @@ a lease held under another type counts as not found (Kea 2.2 would delete it by 
 
 from __future__ import annotations
 
+import logging
 import sys
 from ipaddress import IPv6Address
 from typing import Any
 
-from pukeko.control.answers import CONTROL_RESULT_EMPTY, Answer, answer, success
+from pukeko.control.answers import (
+    CONTROL_RESULT_EMPTY,
+    Answer,
+    answer,
+    error,
+    success,
+    to_kea_json,
+)
 from pukeko.control.commands_leases6_bulk import (
     lease6_bulk_apply,
     lease6_resend_ddns,
@@ -47,6 +55,7 @@ from pukeko.control.lease6_ops import (
     delete,
     found_answer,
     kea_hook,
+    log_event,
     lookup,
     now_seconds,
     queue_ncr,
@@ -54,14 +63,17 @@ from pukeko.control.lease6_ops import (
 from pukeko.control.registry import Command
 from pukeko.ddns.ncr import ChangeType
 from pukeko.leases.model import Lease6, LeaseType
-from pukeko.leases.store import DuplicateLeaseError
+from pukeko.leases.store import DuplicateLeaseError, LeaseStoreError
+
+MISSING_PARAMETERS = "(missing parameters)"  # Kea's log text for a command without arguments
+# What the lease handlers (lease6_ops.kea_hook) answer with result 1 and the exception's text.
+HOOK_ERRORS = (ArgumentError, LeaseStoreError, OSError, ValueError)
 
 # ---------------------------------------------------------------- lease6-add / -update / -del
 
 
-@kea_hook
-async def lease6_add(arguments: Any, ctx: CommandContext) -> Answer:
-    """``lease6-add``: add one lease (an address already leased is an error)."""
+async def _add6(arguments: Any, ctx: CommandContext) -> str:
+    """Add the lease ``arguments`` describe; the success text."""
     if arguments is None:
         raise ArgumentError("no parameters specified for the command")
     lease, _force = parse_lease6(ctx.server.running_config(), arguments, now_seconds(ctx))
@@ -70,12 +82,30 @@ async def lease6_add(arguments: Any, ctx: CommandContext) -> Answer:
     except DuplicateLeaseError:
         raise ArgumentError("IPv6 lease already exists.") from None
     if lease.lease_type == LeaseType.NA:
-        text = f"Lease for address {lease.address}, subnet-id {lease.subnet_id} added."
-    else:
-        text = (
-            f"Lease for prefix {lease.address}/{lease.prefix_len}, "
-            f"subnet-id {lease.subnet_id} added."
-        )
+        return f"Lease for address {lease.address}, subnet-id {lease.subnet_id} added."
+    return (
+        f"Lease for prefix {lease.address}/{lease.prefix_len}, subnet-id {lease.subnet_id} added."
+    )
+
+
+async def lease6_add(arguments: Any, ctx: CommandContext) -> Answer:
+    """``lease6-add``: add one lease (an address already leased is an error).
+
+    Logs Kea's LEASE_CMDS_ADD6 (INFO) or LEASE_CMDS_ADD6_FAILED (ERROR) with the arguments as
+    Kea renders them (lease_cmds.cc leaseAddHandler; "Lease6-add" capitalised as in Kea 2.2).
+    """
+    parameters = to_kea_json(arguments) if arguments is not None else MISSING_PARAMETERS
+    try:
+        text = await _add6(arguments, ctx)
+    except Exception as exc:
+        reason = str(exc) or type(exc).__name__
+        failed = f"Lease6-add command failed (parameters: {parameters}, reason: {reason})"
+        log_event(ctx, logging.ERROR, "LEASE_CMDS_ADD6_FAILED", failed)
+        if isinstance(exc, HOOK_ERRORS):
+            return error(reason)
+        raise
+    done = f"lease6-add command successful (parameters: {parameters})"
+    log_event(ctx, logging.INFO, "LEASE_CMDS_ADD6", done)
     return success(text)
 
 

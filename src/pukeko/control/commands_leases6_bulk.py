@@ -225,10 +225,14 @@ async def lease6_resend_ddns(arguments: Any, ctx: CommandContext) -> Answer:
         code, text = _resend(ctx, arguments)
     except ArgumentError as exc:
         code, text = CONTROL_RESULT_ERROR, str(exc)
+    # Kea 2.2 lease_cmds.cc lease6ResendDdnsHandler: INFO on success, ERROR otherwise (also
+    # when the lease is not found, answered with result 3).
     if code == 0:
-        log_event(ctx, logging.INFO, "LEASE_CMDS_RESEND_DDNS6", text)
+        done = f"lease6-resend-ddns command successful: {text}"
+        log_event(ctx, logging.INFO, "LEASE_CMDS_RESEND_DDNS6", done)
         return success(text)
-    log_event(ctx, logging.ERROR, "LEASE_CMDS_RESEND_DDNS6_FAILED", text)
+    failed = f"lease6-resend-ddns command failed: {text}"
+    log_event(ctx, logging.ERROR, "LEASE_CMDS_RESEND_DDNS6_FAILED", failed)
     return answer(code, text)
 
 

@@ -5,8 +5,15 @@ Family-neutral handlers; texts and shapes as Kea's subnet_cmds library answers t
 text is "2 IPv6 networks found", as the library says, where the API reference shows
 "network(s)"). As in Kea, a subnet moved into or out of a network keeps the parameters it shows
 in ``subnet6-get`` rather than inheriting the network's ("does not fully handle parameter
-inheritance"). ``network6-del`` with ``subnets-action: delete`` removes the subnets with the
-network; their leases and reservations stay (use ``subnet6-del`` first to remove those).
+inheritance").
+
+``network6-del`` with ``subnets-action: delete`` removes the subnets with the network. Beyond
+Kea 2.2, it then takes ``subnet6-del``'s ``leases-action`` and ``reservations-action`` (``keep``,
+the default, or ``delete``) for those subnets: ``leases-action: delete`` removes their leases
+from the lease store, the allocation state and the statistics; their reservations are kept
+(they come back with a subnet of the same id, as after ``subnet6-del``) unless
+``reservations-action`` is ``delete``. With ``subnets-action: keep`` the subnets stay (as plain
+subnets) with their leases and reservations, whatever the other two say.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from pukeko.config.model import SharedNetwork
 from pukeko.config.render import render_shared_network
 from pukeko.config.validate import json_copy
 from pukeko.control.answers import CONTROL_RESULT_EMPTY, Answer, answer, success
+from pukeko.control.commands_subnets6 import after_subnets_deleted, forget_kept, restore_kept
 from pukeko.control.config_patch import subnet_key
 from pukeko.control.handle import CommandContext
 from pukeko.control.registry import Command
@@ -124,11 +132,14 @@ async def network_add(arguments: Any, ctx: CommandContext) -> Answer:
     name = entry.get("name")
     if isinstance(name, str) and find_network(patch.server, name) is not None:
         raise ArgumentError(f"duplicate network '{name}' found in the configuration")
+    subnets = maps_in(entry.get(subnet_key(ctx.family)))
+    restore_kept(ctx, subnets, ctx.server.running_config())
     networks_of(patch.server).append(entry)
     patch.networks.add(str(name))
     errors = await apply_patch(ctx, patch)
     if errors:
         return answer(1, errors_text(errors))
+    forget_kept(ctx, [s["id"] for s in subnets if is_int(s.get("id"))])
     text = f"A new {protocol(ctx.family)} shared network '{name}' added"
     return success(text, {"shared-networks": [{"name": name}]})
 
@@ -144,18 +155,28 @@ async def network_del(arguments: Any, ctx: CommandContext) -> Answer:
     if not isinstance(name, str):
         raise ArgumentError(f"network name ('name') specified for the '{command}' is not a string")
     action = action_of(args, "subnets-action", command)
+    leases_action = action_of(args, "leases-action", command)  # Pukeko extensions
+    reservations_action = action_of(args, "reservations-action", command)
     patch = new_patch(ctx)
     network = find_network(patch.server, name)
     if network is None:
         return answer(CONTROL_RESULT_EMPTY, f"no shared network with name '{name}' found")
     networks_of(patch.server).remove(network)
+    subnets = maps_in(network.get(subnet_key(ctx.family)))
     if action != DELETE:
-        subnets = maps_in(network.get(subnet_key(ctx.family)))
         top_subnets(patch.server, ctx.family).extend(subnets)
         patch.subnets.update(int(s["id"]) for s in subnets)
+    running = ctx.server.running_config()
     errors = await apply_patch(ctx, patch)
     if errors:
         return answer(1, errors_text(errors))
+    if action == DELETE:
+        deleted = [
+            (subnet, list(entry.get("reservations") or []))
+            for entry in subnets
+            if is_int(entry.get("id")) and (subnet := running.subnet(entry["id"])) is not None
+        ]
+        await after_subnets_deleted(ctx, deleted, leases_action, reservations_action)
     text = f"{protocol(ctx.family)} shared network '{name}' deleted"
     return success(text, {"shared-networks": [{"name": name}]})
 

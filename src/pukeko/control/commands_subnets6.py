@@ -15,8 +15,12 @@ Beyond Kea 2.2:
   without ``id`` gets the lowest id above every id in use (Kea 2.2: its own counter);
 * ``subnet6-del`` takes the wiki's ``leases-action`` and ``reservations-action`` (``keep``, the
   default, or ``delete``): ``delete`` removes the subnet's leases from the lease store, the
-  allocation state and the statistics, or its reservations. Kept reservations come back when a
-  subnet with the same id is added again (as Kea's host store keeps them by subnet id);
+  allocation state and the statistics, or its reservations (those of the configuration file and
+  those added with ``reservation-add`` alike). Kept reservations are not served, but
+  ``reservation-get``, ``-get-by-id`` and ``-del`` still find them, and they come back when a
+  subnet with the same id is added again by ``subnet6-add`` or ``network6-add`` (as Kea's host
+  store keeps hosts by subnet id). They are kept in memory only: ``config-write`` (which
+  writes subnets) and a restart do not keep them;
 * ``subnet6-get`` by ``subnet`` accepts any spelling of the prefix (Kea: the configured text);
 * a refused change reports every error, not only the first.
 """
@@ -25,10 +29,11 @@ from __future__ import annotations
 
 import logging
 import weakref
+from dataclasses import dataclass
 from ipaddress import ip_network
 from typing import Any
 
-from pukeko.config.model import Config, Subnet
+from pukeko.config.model import Config, Reservation, Subnet
 from pukeko.config.render import render_subnet
 from pukeko.config.validate import json_copy
 from pukeko.control.answers import CONTROL_RESULT_EMPTY, Answer, answer, success
@@ -59,11 +64,52 @@ FAMILY6 = frozenset({6})
 DEL_KEYS = frozenset({"id", "leases-action", "reservations-action"})
 LOG_EACH_UP_TO = 10  # a larger subnet6-add logs one line, not one per subnet
 
-# Reservations of deleted subnets kept with ``reservations-action: keep``, by daemon (registry)
-# and subnet id: they return with a subnet of the same id.
-_kept_reservations: weakref.WeakKeyDictionary[Registry, dict[int, list[Any]]] = (
+
+@dataclass(frozen=True, slots=True)
+class KeptReservations:
+    """The reservations of a deleted subnet kept with ``reservations-action: keep``."""
+
+    entries: list[Json]  # as configured (they return with a subnet of the same id)
+    models: tuple[Reservation, ...]  # the same, loaded (reservation-get / -del find them)
+
+
+# Kept reservations by daemon (registry) and subnet id. Like Kea's host store, which keeps hosts
+# by subnet id whatever the subnets, they stay findable and come back with the subnet's id.
+_kept_reservations: weakref.WeakKeyDictionary[Registry, dict[int, KeptReservations]] = (
     weakref.WeakKeyDictionary()
 )
+
+
+def kept_reservations(ctx: CommandContext) -> dict[int, KeptReservations]:
+    """This daemon's reservations kept from deleted subnets, by subnet id (changeable)."""
+    return _kept_reservations.setdefault(ctx.registry, {})
+
+
+def keep_reservations(ctx: CommandContext, subnet: Subnet, entries: list[Json]) -> None:
+    """Keep a deleted subnet's reservations (``entries``: the subnet's ``reservations`` JSON)."""
+    if entries and subnet.reservations:
+        kept_reservations(ctx)[subnet.id] = KeptReservations(list(entries), subnet.reservations)
+
+
+def restore_kept(ctx: CommandContext, entries: list[Json], config: Config) -> None:
+    """Give new subnet maps (ids not in ``config``) the reservations kept for their id."""
+    kept = kept_reservations(ctx)
+    for entry in entries:
+        subnet_id = entry.get("id")
+        if (
+            is_int(subnet_id)
+            and subnet_id in kept
+            and subnet_id not in config.subnets_by_id
+            and "reservations" not in entry
+        ):
+            entry["reservations"] = list(kept[subnet_id].entries)
+
+
+def forget_kept(ctx: CommandContext, subnet_ids: list[int]) -> None:
+    """The kept reservations of these (now configured) subnets are served again: forget them."""
+    kept = kept_reservations(ctx)
+    for subnet_id in subnet_ids:
+        kept.pop(subnet_id, None)
 
 
 def subnet_view(subnet: Subnet, family: int) -> Json:
@@ -176,11 +222,9 @@ async def subnet_add(arguments: Any, ctx: CommandContext) -> Answer:
     entries = subnet_entries(arguments, f"{key}-add", key, single=False)
     config = ctx.server.running_config()
     _assign_ids(entries, config)
-    kept = _kept_reservations.setdefault(ctx.registry, {})
+    restore_kept(ctx, entries, config)
     patch = new_patch(ctx)
     for entry in entries:
-        if is_int(entry["id"]) and entry["id"] in kept and entry["id"] not in config.subnets_by_id:
-            entry["reservations"] = kept[entry["id"]]
         if is_int(entry["id"]):
             patch.subnets.add(entry["id"])
     top_subnets(patch.server, ctx.family).extend(entries)
@@ -189,8 +233,7 @@ async def subnet_add(arguments: Any, ctx: CommandContext) -> Answer:
         return answer(1, errors_text(errors))
     running = ctx.server.running_config()
     added = [running.subnets_by_id[e["id"]] for e in entries]
-    for sub in added:
-        kept.pop(sub.id, None)
+    forget_kept(ctx, [sub.id for sub in added])
     _log_added(ctx, added)
     count = len(added)
     text = f"{protocol(ctx.family)} subnet added" if count == 1 else (
@@ -302,13 +345,28 @@ async def subnet_del(arguments: Any, ctx: CommandContext) -> Answer:
     errors = await apply_patch(ctx, patch)
     if errors:
         return answer(1, errors_text(errors))
-    kept = _kept_reservations.setdefault(ctx.registry, {})
-    if reservations and reservations_action != DELETE:
-        kept[subnet_id] = reservations
-    if leases_action == DELETE:
-        await ctx.server.subnet_leases_delete([subnet_id])
+    await after_subnets_deleted(ctx, [(gone, reservations)], leases_action, reservations_action)
     text = f"{protocol(ctx.family)} subnet {gone.prefix} (id {gone.id}) deleted"
     return success(text, {"subnets": [brief(gone)]})
+
+
+async def after_subnets_deleted(
+    ctx: CommandContext,
+    deleted: list[tuple[Subnet, list[Json]]],
+    leases_action: str,
+    reservations_action: str,
+) -> None:
+    """Keep (or drop) the reservations of deleted subnets and delete their leases if asked.
+
+    ``deleted``: each subnet as it was configured, with its ``reservations`` JSON.
+    """
+    kept = kept_reservations(ctx)
+    for subnet, entries in deleted:
+        kept.pop(subnet.id, None)
+        if reservations_action != DELETE:
+            keep_reservations(ctx, subnet, entries)
+    if leases_action == DELETE and deleted:
+        await ctx.server.subnet_leases_delete([subnet.id for subnet, _ in deleted])
 
 
 def _subnet_command(name: str, handler: Any) -> Command:

@@ -21,6 +21,12 @@ Pukeko's limits (Kea has none of the first and third): a body of at most ``max_b
 or of the previous answer on a kept-alive connection (then ``idle_timeout``), and at most
 ``max_connections`` connections per listener. Commands run one at a time (the registry
 serialises them); connections never block the packet loop: everything here is asynchronous.
+
+TLS: each connection's handshake runs in :class:`_TlsAcceptor` (plain TCP first, then
+``start_tls``) so that a failed one is logged as Kea logs it (HTTP_CONNECTION_HANDSHAKE_FAILED,
+INFO: no client certificate while one is required, an unknown issuer, plain HTTP sent to an HTTPS
+port, a timeout) while the listener keeps serving; handshakes in progress count towards
+``max_connections``.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import hmac
 import json
 import logging
 import socket
+import ssl
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from ipaddress import ip_address
@@ -133,6 +140,108 @@ class _GuardedServer(web.Server):
         transport.abort()
 
 
+class _TlsAcceptor(asyncio.Protocol):
+    """One HTTPS connection: runs its TLS handshake, logs a failure, then hands it to ``app``.
+
+    The handshake is started on the plain TCP transport with ``loop.start_tls`` (this object
+    becomes the protocol behind the TLS transport and forwards to ``app``): a handshake the
+    event loop runs itself (``create_server(ssl=...)``) fails silently.
+    """
+
+    def __init__(self, app: asyncio.Protocol, owner: HttpControlServer) -> None:
+        self.app = app
+        self.owner = owner
+        self.peer = "(unknown)"
+        self._raw: asyncio.Transport | None = None
+        self._tls: asyncio.BaseTransport | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._early: list[bytes] = []  # decrypted data that came before ``app`` was connected
+        self._early_eof = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        """A client connected: start the handshake (refused over the connection cap)."""
+        assert isinstance(transport, asyncio.Transport)
+        self._raw = transport
+        self.peer = _peer_of(transport)
+        transport.pause_reading()  # the client's hello waits for the TLS layer
+        if not self.owner.handshake_started(self):
+            transport.abort()
+            return
+        self._task = asyncio.get_running_loop().create_task(self._handshake(transport))
+
+    async def _handshake(self, raw: asyncio.Transport) -> None:
+        settings = self.owner.settings
+        assert settings.tls is not None
+        loop = asyncio.get_running_loop()
+        try:
+            tls = await loop.start_tls(
+                raw,
+                self,
+                settings.tls,
+                server_side=True,
+                ssl_handshake_timeout=settings.request_timeout,
+            )
+        except (OSError, ValueError) as exc:
+            self._failed(raw, handshake_error_text(exc))
+            return
+        finally:
+            self.owner.handshake_ended(self)
+        if tls is None:  # the client went away during the handshake
+            self._failed(raw, "connection closed by the client")
+            return
+        self._tls = tls
+        self.app.connection_made(tls)
+        early, self._early = self._early, []
+        for data in early:
+            self.app.data_received(data)
+        if self._early_eof:
+            self.app.eof_received()
+
+    def _failed(self, raw: asyncio.Transport, reason: str) -> None:
+        """Kea's HTTP_CONNECTION_HANDSHAKE_FAILED (http_messages.mes), then close."""
+        text = f"TLS handshake with {self.peer} failed with {reason}"
+        log_message(self.owner.http_log, logging.INFO, "HTTP_CONNECTION_HANDSHAKE_FAILED", text)
+        raw.abort()
+
+    def abort(self) -> None:
+        """Drop a connection whose handshake is still running (the listener stops)."""
+        if self._task is not None:
+            self._task.cancel()
+        if self._raw is not None:
+            self._raw.abort()
+
+    # -- forwarded to ``app`` once the handshake is done ---------------------------------------
+
+    def data_received(self, data: bytes) -> None:
+        """Decrypted request bytes."""
+        if self._tls is None:
+            self._early.append(data)
+        else:
+            self.app.data_received(data)
+
+    def eof_received(self) -> bool | None:
+        """The client closed its side."""
+        if self._tls is None:
+            self._early_eof = True
+            return None
+        return self.app.eof_received()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """The connection closed (after the handshake: ``app`` is told)."""
+        if self._tls is not None:
+            self.app.connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        """Flow control from the TLS transport."""
+        if self._tls is not None:
+            self.app.pause_writing()
+
+    def resume_writing(self) -> None:
+        """Flow control from the TLS transport."""
+        if self._tls is not None:
+            self.app.resume_writing()
+
+
 class HttpControlServer:
     """One HTTP(S) control listener answering management commands."""
 
@@ -146,6 +255,7 @@ class HttpControlServer:
         self.command_log = logging.getLogger(f"{root}.commands")
         self._web: _GuardedServer | None = None
         self._server: asyncio.Server | None = None
+        self._handshakes: set[_TlsAcceptor] = set()  # HTTPS connections still shaking hands
 
     @property
     def serving(self) -> bool:
@@ -164,14 +274,15 @@ class HttpControlServer:
             return
         spec = self.settings.socket
         listening = sock.dup() if sock is not None else bind_listener(spec.address, spec.port)
-        self._web = _GuardedServer(self._handle, self.settings, self.http_log)
+        web_server = self._web = _GuardedServer(self._handle, self.settings, self.http_log)
+        factory: Callable[[], asyncio.BaseProtocol] = web_server
+        if self.settings.tls is not None:
+
+            def factory() -> asyncio.BaseProtocol:
+                return _TlsAcceptor(web_server(), self)
+
         try:
-            self._server = await asyncio.get_running_loop().create_server(
-                self._web,
-                sock=listening,
-                ssl=self.settings.tls,
-                ssl_handshake_timeout=self.settings.request_timeout if self.settings.tls else None,
-            )
+            self._server = await asyncio.get_running_loop().create_server(factory, sock=listening)
         except BaseException:
             listening.close()
             raise
@@ -187,11 +298,28 @@ class HttpControlServer:
         text = f"{self.settings.scheme} service bound to address {spec.address} port {spec.port}"
         log_message(self.command_log, logging.INFO, "HTTP_COMMAND_MGR_SERVICE_STOPPING", text)
         server.close()
+        for acceptor in list(self._handshakes):
+            acceptor.abort()
+        self._handshakes.clear()
         if self._web is not None:
             with contextlib.suppress(Exception):
                 await self._web.shutdown(self.settings.stop_grace)
         with contextlib.suppress(Exception):
             await asyncio.wait_for(server.wait_closed(), timeout=1.0)
+
+    def handshake_started(self, acceptor: _TlsAcceptor) -> bool:
+        """Count a TLS handshake; False (logged) when the connection cap is reached."""
+        open_now = len(self._handshakes) + (len(self._web.connections) if self._web else 0)
+        if open_now >= self.settings.max_connections:
+            text = f"{acceptor.peer}: more than {self.settings.max_connections} connections"
+            log_message(self.http_log, logging.WARNING, "HTTP_CONNECTION_STOP", text)
+            return False
+        self._handshakes.add(acceptor)
+        return True
+
+    def handshake_ended(self, acceptor: _TlsAcceptor) -> None:
+        """A TLS handshake finished, either way."""
+        self._handshakes.discard(acceptor)
 
     # -- one request ----------------------------------------------------------------------------
 
@@ -331,6 +459,15 @@ def json_response(value: Any, status: int = HTTPStatus.OK) -> web.Response:
 def stock_response(status: HTTPStatus) -> web.Response:
     """Kea's stock error answer: ``{ "result": <code>, "text": "<reason>" }``."""
     return json_response({"result": int(status), "text": status.phrase}, status)
+
+
+def handshake_error_text(exc: BaseException) -> str:
+    """Why a TLS handshake failed, worded as OpenSSL's reason strings (Kea logs those)."""
+    if isinstance(exc, ssl.SSLError) and exc.reason:
+        return str(exc.reason).lower().replace("_", " ")
+    if isinstance(exc, ConnectionResetError) and not str(exc):
+        return "connection closed by the client"
+    return str(exc) or type(exc).__name__
 
 
 def _peer(request: web.BaseRequest) -> str:

@@ -52,6 +52,11 @@ class ControlSocketError(OSError):
 # -- the JSON feed (sans-I/O) -------------------------------------------------------------------
 
 _INNER_SPECIAL = re.compile(rb'[\[\]{}"#/]')
+# The next bracket, or what needs the character-level states (a string that does not end in
+# this piece, a comment start), after skipping other characters and whole strings in C.
+# Anchored and possessive, ending at the data's end when no token is left: linear time.
+_INNER_TOKEN = re.compile(rb'(?:[^"\[\]{}#/]++|"(?:[^"\\]|\\.)*+")*+([\[\]{}"#/]|\Z)', re.DOTALL)
+_OPEN, _CLOSE = frozenset(b"[{"), frozenset(b"]}")
 _STRING_SPECIAL = re.compile(rb'["\\]')
 _NOT_SPACE = re.compile(rb"[^ \t\r\n]")
 _State = Callable[[bytes, int], int]
@@ -135,6 +140,30 @@ class JsonFeed:
 
     # inside the JSON
     def _inner(self, data: bytes, pos: int) -> int:
+        """Brackets counted and whole strings skipped in bulk; the rest by :meth:`_inner_char`."""
+        depth = self._depth
+        scan = pos
+        while (match := _INNER_TOKEN.match(data, scan)) is not None and match.group(1):
+            at = match.start(1)
+            scan = at + 1
+            char = data[at]
+            if char in _OPEN:
+                depth += 1
+            elif char in _CLOSE:
+                depth -= 1
+                if depth == 0:
+                    self._out += data[pos : at + 1]
+                    self._depth, self.done = 0, True
+                    return at + 1
+            else:  # an unfinished string or a comment
+                self._out += data[pos:at]
+                self._depth = depth
+                return self._inner_char(data, at)
+        self._out += data[pos:]
+        self._depth = depth
+        return len(data)
+
+    def _inner_char(self, data: bytes, pos: int) -> int:
         match = _INNER_SPECIAL.search(data, pos)
         if match is None:
             self._out += data[pos:]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from ipaddress import IPv6Address
 from pathlib import Path
@@ -660,3 +661,82 @@ def test_commands_need_their_hook_library() -> None:
     ctx.registry.set_hooks([])
     answer = asyncio.run(ctx.registry.dispatch({"command": "lease6-add"}, ctx))
     assert answer == {"result": 2, "text": "'lease6-add' command not supported."}
+
+
+# ---------------------------------------------------------------- Kea's lease_cmds log lines
+
+LEASE_LOGGER = "kea-dhcp6.lease-cmds-hooks"
+
+
+def lease_log(caplog: pytest.LogCaptureFixture) -> list[tuple[str, str, str]]:
+    """(level, Kea message ID, text) of every record on lease_cmds' logger, in order."""
+    return [
+        (r.levelname, getattr(r, "kea_message_id", ""), r.getMessage())
+        for r in caplog.records
+        if r.name == LEASE_LOGGER
+    ]
+
+
+def test_add_logs_kea_messages(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger=LEASE_LOGGER)
+    arguments = na()
+
+    async def body(ask: Ask, ctx: CommandContext) -> None:
+        assert (await ask("lease6-add", arguments))["result"] == 0
+        assert (await ask("lease6-add", arguments))["result"] == 1
+        assert (await ask("lease6-add", None))["result"] == 1
+        await ask("lease6-del", {"ip-address": "2001:db8:1::20"})
+        await ask("lease6-update", na(**{"valid-lft": 99}))
+        await ask("lease6-wipe", {"subnet-id": 1})
+        await ask("lease6-bulk-apply", {"leases": [na("2001:db8:1::30")]})
+
+    scenario()(body)
+    shown = to_kea_json(arguments)
+    assert shown == '{ "duid": "01:02:03:04:05:06", "iaid": 7, "ip-address": "2001:db8:1::20" }'
+    # Kea 2.2 logs only lease6-add and lease6-resend-ddns (lease_cmds.cc): LEASE_CMDS_DEL6 is
+    # defined in its message file but never emitted; update, wipe and bulk-apply log nothing.
+    assert lease_log(caplog) == [
+        ("INFO", "LEASE_CMDS_ADD6", f"lease6-add command successful (parameters: {shown})"),
+        (
+            "ERROR",
+            "LEASE_CMDS_ADD6_FAILED",
+            f"Lease6-add command failed (parameters: {shown}, reason: IPv6 lease already exists.)",
+        ),
+        (
+            "ERROR",
+            "LEASE_CMDS_ADD6_FAILED",
+            "Lease6-add command failed (parameters: (missing parameters), reason: no "
+            "parameters specified for the command)",
+        ),
+    ]
+
+
+def test_resend_ddns_logs_kea_messages(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger=LEASE_LOGGER)
+
+    async def body(ask: Ask, ctx: CommandContext) -> None:
+        await ask("lease6-add", na(hostname="h.example.org.", **{"fqdn-fwd": True}))
+        caplog.clear()
+        await ask("lease6-resend-ddns", {"ip-address": "2001:db8:1::20"})
+        await ask("lease6-resend-ddns", {"ip-address": "2001:db8:1::99"})
+        await ask("lease6-resend-ddns", {})
+
+    scenario(LeaseServer(model=dhcp6_config(ddns=True)))(body)
+    assert lease_log(caplog) == [
+        (
+            "INFO",
+            "LEASE_CMDS_RESEND_DDNS6",
+            "lease6-resend-ddns command successful: NCR generated for: 2001:db8:1::20, "
+            "hostname: h.example.org.",
+        ),
+        (
+            "ERROR",
+            "LEASE_CMDS_RESEND_DDNS6_FAILED",
+            "lease6-resend-ddns command failed: No lease found for: 2001:db8:1::99",
+        ),
+        (
+            "ERROR",
+            "LEASE_CMDS_RESEND_DDNS6_FAILED",
+            "lease6-resend-ddns command failed: 'ip-address' parameter is missing.",
+        ),
+    ]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from ipaddress import IPv6Address
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.support.control_daemon6 import Running, run_daemon
+from tests.support.control_daemon6 import T0, Running, run_daemon
+
+from pukeko.io.daemon_stats import commit_statistics
+from pukeko.leases.model import ChangeKind, Lease6, LeaseChange, LeaseState, LeaseType
 
 FLOOR1 = {
     "name": "floor1",
@@ -220,3 +224,137 @@ def test_subnet_add_del_errors(
         assert await r.command(command, arguments) == {"result": result, "text": text}
 
     run(tmp_path, check)
+
+
+# -- network6-del subnets-action delete with leases-action / reservations-action (Pukeko) -------
+
+HOSTED = {
+    "name": "hosted",
+    "subnet6": [
+        {
+            "id": 30,
+            "subnet": "2001:db8:30::/64",
+            "pools": [{"pool": "2001:db8:30::/120"}],
+            "reservations": [{"duid": "01:02:03", "ip-addresses": ["2001:db8:30::99"]}],
+        },
+        {"id": 31, "subnet": "2001:db8:31::/64", "pools": [{"pool": "2001:db8:31::/120"}]},
+    ],
+}
+HOST_HOOK = {"library": "/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_host_cmds.so"}
+
+
+def na_lease(address: str, subnet_id: int, state: LeaseState = LeaseState.DEFAULT) -> Lease6:
+    return Lease6(
+        IPv6Address(address), LeaseType.NA, 128, b"\x00\x01\x02", 7, subnet_id, 3600, 1800,
+        int(T0), state=state,
+    )  # fmt: skip
+
+
+async def lease_up(r: Running) -> None:
+    """Leases in subnets 30 (one declined), 31 and 1; statistics recounted."""
+    await r.daemon._write(
+        [
+            LeaseChange(ChangeKind.ADD, na_lease("2001:db8:30::10", 30)),
+            LeaseChange(ChangeKind.ADD, na_lease("2001:db8:30::11", 30, LeaseState.DECLINED)),
+            LeaseChange(ChangeKind.ADD, na_lease("2001:db8:31::10", 31)),
+            LeaseChange(ChangeKind.ADD, na_lease("2001:db8:1::10", 1)),
+        ]
+    )
+    assert r.daemon.store is not None
+    commit_statistics(r.daemon.stats, r.daemon.running_config(), r.daemon.store.view, T0)
+
+
+def leases_in(r: Running, subnet_id: int) -> int:
+    assert r.daemon.store is not None
+    return len(list(r.daemon.store.view.by_subnet(subnet_id)))
+
+
+def run_hosted(tmp: Path, test: Any) -> None:
+    hooks = [{"library": "/opt/libdhcp_subnet_cmds.so"}, HOST_HOOK]
+    run_daemon(tmp, test, **{"shared-networks": [HOSTED], "hooks-libraries": hooks})
+
+
+def test_del_subnets_with_leases_action_delete(tmp_path: Path) -> None:
+    async def check(r: Running) -> None:
+        await lease_up(r)
+        assert r.stat("declined-addresses") == 1 and r.stat("subnet[30].assigned-nas") == 2
+        arguments = {"name": "hosted", "subnets-action": "delete", "leases-action": "delete"}
+        got = await r.command("network6-del", arguments)
+        assert got == {
+            "arguments": {"shared-networks": [{"name": "hosted"}]},
+            "result": 0,
+            "text": "IPv6 shared network 'hosted' deleted",
+        }
+        assert sorted(r.daemon.running_config().subnets_by_id) == [1]
+        assert leases_in(r, 30) == leases_in(r, 31) == 0
+        assert leases_in(r, 1) == 1
+        assert r.stat("declined-addresses") == 0
+        assert r.stat("subnet[30].assigned-nas") is None
+        assert r.stat("subnet[31].assigned-nas") is None
+        assert r.stat("subnet[1].assigned-nas") == 1
+
+    run_hosted(tmp_path, check)
+
+
+def test_del_subnets_keeps_leases_and_reservations_by_default(tmp_path: Path) -> None:
+    async def check(r: Running) -> None:
+        await lease_up(r)
+        got = await r.command("network6-del", {"name": "hosted", "subnets-action": "delete"})
+        assert got["result"] == 0
+        assert leases_in(r, 30) == 2 and leases_in(r, 31) == 1
+        assert r.daemon.hosts is not None and len(r.daemon.hosts) == 0
+        by_duid = {"subnet-id": 30, "identifier-type": "duid", "identifier": "01:02:03"}
+        assert (await r.command("reservation-get", by_duid))["result"] == 0
+        # the kept reservation comes back with a network bringing subnet 30 again
+        again = {"shared-networks": [{"name": "again", "subnet6": [HOSTED["subnet6"][1]]}]}
+        assert (await r.command("network6-add", again))["result"] == 0
+        assert len(r.daemon.hosts) == 0  # subnet 31 had none
+        back = {"name": "back", "subnet6": [{"id": 30, "subnet": "2001:db8:30::/64"}]}
+        assert (await r.command("network6-add", {"shared-networks": [back]}))["result"] == 0
+        assert len(r.daemon.hosts) == 1
+        assert (await r.command("reservation-get", by_duid))["text"] == "Host found."
+
+    run_hosted(tmp_path, check)
+
+
+def test_del_subnets_with_reservations_action_delete(tmp_path: Path) -> None:
+    async def check(r: Running) -> None:
+        arguments = {"name": "hosted", "subnets-action": "delete", "reservations-action": "delete"}
+        assert (await r.command("network6-del", arguments))["result"] == 0
+        assert (await r.command("subnet6-add", {"subnet6": [HOSTED["subnet6"][1]]}))["result"] == 0
+        plain = {"id": 30, "subnet": "2001:db8:30::/64"}
+        assert (await r.command("subnet6-add", {"subnet6": [plain]}))["result"] == 0
+        assert r.daemon.hosts is not None and len(r.daemon.hosts) == 0
+
+    run_hosted(tmp_path, check)
+
+
+def test_del_keeping_subnets_ignores_leases_action(tmp_path: Path) -> None:
+    async def check(r: Running) -> None:
+        await lease_up(r)
+        arguments = {"name": "hosted", "leases-action": "delete", "reservations-action": "delete"}
+        assert (await r.command("network6-del", arguments))["result"] == 0
+        assert sorted(r.daemon.running_config().subnets_by_id) == [1, 30, 31]
+        assert leases_in(r, 30) == 2 and leases_in(r, 31) == 1
+        assert r.daemon.hosts is not None and len(r.daemon.hosts) == 1
+        assert r.stat("subnet[30].assigned-nas") == 2  # a declined lease counts too (Kea)
+        assert r.stat("declined-addresses") == 1
+
+    run_hosted(tmp_path, check)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "text"),
+    [
+        ({"name": "hosted", "leases-action": 1}, "leases-action parameter for network6-del "
+         "command must be a string. Supported values are: 'keep' and 'delete'."),
+        ({"name": "hosted", "reservations-action": "x"}, "Invalid value for reservations-action "
+         "parameter: x, Supported values: 'keep' and 'delete'."),
+    ],
+)  # fmt: skip
+def test_del_action_errors(tmp_path: Path, arguments: Any, text: str) -> None:
+    async def check(r: Running) -> None:
+        assert await r.command("network6-del", arguments) == {"result": 1, "text": text}
+        assert sorted(r.daemon.running_config().subnets_by_id) == [1, 30, 31]
+
+    run_hosted(tmp_path, check)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from tests.support.control_daemon6 import T0, Running, run_daemon
 
+from pukeko.hosts.model import IdentifierType
 from pukeko.io.daemon_stats import commit_statistics
 from pukeko.leases.model import ChangeKind, Lease6, LeaseChange, LeaseState, LeaseType
 
@@ -433,3 +434,85 @@ def test_config_get_and_write_show_the_changes(tmp_path: Path) -> None:
         assert shown["statistic-default-sample-age"] == 5
 
     run(tmp_path, check)
+
+
+# -- reservations-action with reservations added at runtime (reservation-add) ---------------------
+
+HOST_HOOK = {"library": "/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_host_cmds.so"}
+RUNTIME_HOST = {"subnet-id": 1, "duid": "01:02:03:04", "ip-addresses": ["2001:db8:1::99"]}
+BY_DUID = {"subnet-id": 1, "identifier-type": "duid", "identifier": "01:02:03:04"}
+BY_ADDRESS = {"subnet-id": 1, "ip-address": "2001:db8:1::99"}
+
+
+def run_with_hosts(tmp: Path, test: Any) -> None:
+    hooks = [{"library": "/opt/libdhcp_subnet_cmds.so"}, HOST_HOOK]
+    run_daemon(tmp, test, **{"hooks-libraries": hooks})
+
+
+async def add_runtime_host(r: Running) -> None:
+    got = await r.command("reservation-add", {"reservation": RUNTIME_HOST})
+    assert got == {"result": 0, "text": "Host added."}
+    assert r.daemon.hosts is not None and len(r.daemon.hosts) == 1
+
+
+def test_del_deletes_runtime_reservations(tmp_path: Path) -> None:
+    async def check(r: Running) -> None:
+        await add_runtime_host(r)
+        got = await r.command("subnet6-del", {"id": 1, "reservations-action": "delete"})
+        assert got["result"] == 0
+        assert r.daemon.hosts is not None and len(r.daemon.hosts) == 0
+        assert await r.command("reservation-get", BY_DUID) == {
+            "result": 3,
+            "text": "Host not found.",
+        }
+        assert (await r.command("subnet6-add", {"subnet6": [subnet(1)]}))["result"] == 0
+        assert len(r.daemon.hosts) == 0
+        assert (await r.command("reservation-get", BY_DUID))["result"] == 3
+
+    run_with_hosts(tmp_path, check)
+
+
+def test_del_keeps_runtime_reservations_findable_and_restores_them(tmp_path: Path) -> None:
+    async def check(r: Running) -> None:
+        await add_runtime_host(r)
+        assert (await r.command("subnet6-del", {"id": 1}))["result"] == 0
+        assert r.daemon.hosts is not None and len(r.daemon.hosts) == 0  # not served
+        for selector in (BY_DUID, BY_ADDRESS):
+            got = await r.command("reservation-get", selector)
+            assert got["result"] == 0 and got["text"] == "Host found."
+            assert got["arguments"]["ip-addresses"] == ["2001:db8:1::99"]
+            assert got["arguments"]["subnet-id"] == 1
+        by_id = await r.command(
+            "reservation-get-by-id", {"identifier-type": "duid", "identifier": "01:02:03:04"}
+        )
+        assert by_id["text"] == "1 IPv6 host(s) found."
+        assert [h["subnet-id"] for h in by_id["arguments"]["hosts"]] == [1]
+        assert (await r.command("subnet6-add", {"subnet6": [subnet(1)]}))["result"] == 0
+        assert len(r.daemon.hosts) == 1  # served again
+        host = await r.daemon.hosts.get_by_id(6, 1, IdentifierType.DUID, bytes.fromhex("01020304"))
+        assert host is not None and host.ip_addresses == (IPv6Address("2001:db8:1::99"),)
+        assert (await r.command("reservation-get", BY_DUID))["result"] == 0
+        # now configured again: no second copy from the kept ones
+        by_id = await r.command(
+            "reservation-get-by-id", {"identifier-type": "duid", "identifier": "01:02:03:04"}
+        )
+        assert by_id["text"] == "1 IPv6 host(s) found."
+
+    run_with_hosts(tmp_path, check)
+
+
+def test_kept_reservation_can_be_deleted_while_its_subnet_is_gone(tmp_path: Path) -> None:
+    async def check(r: Running) -> None:
+        await add_runtime_host(r)
+        assert (await r.command("subnet6-del", {"id": 1}))["result"] == 0
+        got = await r.command("reservation-del", BY_ADDRESS)
+        assert got == {"result": 0, "text": "Host deleted."}
+        assert (await r.command("reservation-get", BY_DUID))["result"] == 3
+        assert (await r.command("reservation-del", BY_DUID)) == {
+            "result": 1,
+            "text": "Host not deleted (not found).",
+        }
+        assert (await r.command("subnet6-add", {"subnet6": [subnet(1)]}))["result"] == 0
+        assert r.daemon.hosts is not None and len(r.daemon.hosts) == 0
+
+    run_with_hosts(tmp_path, check)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import logging
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -427,3 +428,79 @@ def test_unusable_tls_files_refuse_the_settings(pki: Pki, tmp_path: Path) -> Non
             listener_settings(candidate)
     # a directory of CA certificates is a trust anchor too (Kea accepts a file or a directory)
     assert listener_settings(replace(spec, trust_anchor=str(pki.ca.parent))).tls is not None
+
+
+def handshake_failures(caplog: pytest.LogCaptureFixture) -> list[tuple[str, str]]:
+    """(level, text) of every HTTP_CONNECTION_HANDSHAKE_FAILED record."""
+    return [
+        (r.levelname, r.getMessage())
+        for r in caplog.records
+        if getattr(r, "kea_message_id", "") == "HTTP_CONNECTION_HANDSHAKE_FAILED"
+    ]
+
+
+@needs_openssl
+def test_failed_tls_handshakes_are_logged_and_the_listener_keeps_serving(
+    pki: Pki, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="kea-dhcp6.http")
+    settings = listener_settings(tls_spec(pki))
+    good = client_context(pki, pki.client_cert, pki.client_key)
+    auth = {"Authorization": ADMIN_AUTH}
+
+    async def main() -> None:
+        async with serving(settings, Recorder()) as server:
+            with pytest.raises((aiohttp.ClientError, ssl.SSLError, ConnectionError)):
+                await post(  # no client certificate while cert-required
+                    server.port, LIST_COMMANDS, headers=auth, scheme="https",
+                    context=client_context(pki),
+                )  # fmt: skip
+            with pytest.raises(aiohttp.ClientError):  # plain HTTP to the HTTPS port
+                await post(server.port, LIST_COMMANDS, headers=auth)
+            with pytest.raises((aiohttp.ClientError, ssl.SSLError, ConnectionError)):
+                await post(  # a certificate from another CA
+                    server.port, LIST_COMMANDS, headers=auth, scheme="https",
+                    context=client_context(pki, pki.stranger_cert, pki.stranger_key),
+                )  # fmt: skip
+            for _ in range(50):  # the server side finishes its handshake on its own time
+                if len(handshake_failures(caplog)) >= 3:
+                    break
+                await asyncio.sleep(0.02)
+            # still serving, answers a good client on the same listener
+            status, _, answer = await post(
+                server.port, LIST_COMMANDS, headers=auth, scheme="https", context=good
+            )
+            assert status == 200 and answer == [{"result": 0, "text": "ok"}]
+            assert not server._handshakes  # nothing left half-open
+
+    run(main())
+    failures = handshake_failures(caplog)
+    assert [level for level, _ in failures] == ["INFO"] * 3
+    texts = [text for _, text in failures]
+    assert all(t.startswith("TLS handshake with 127.0.0.1 failed with ") for t in texts)
+    assert texts[0].endswith("peer did not return a certificate")
+    assert texts[1].endswith("http request")
+    assert "certificate verify failed" in texts[2] or texts[2].endswith("unknown ca")
+
+
+@needs_openssl
+def test_tls_handshake_timeout_and_dropped_client_are_logged(
+    pki: Pki, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="kea-dhcp6.http")
+    settings = replace(listener_settings(tls_spec(pki)), request_timeout=0.2)
+
+    async def main() -> None:
+        async with serving(settings, Recorder()) as server:
+            _, silent = await asyncio.open_connection("127.0.0.1", server.port)
+            _, dropped = await asyncio.open_connection("127.0.0.1", server.port)
+            dropped.close()
+            await asyncio.sleep(0.6)
+            silent.close()
+            assert not server._handshakes
+
+    run(main())
+    texts = sorted(text for _, text in handshake_failures(caplog))
+    assert len(texts) == 2, texts
+    assert any("connection closed by the client" in t for t in texts)
+    assert any("SSL handshake is taking longer than 0.2 seconds" in t for t in texts)
