@@ -58,7 +58,7 @@ from pukeko.hosts.memory import MemoryHostStore
 from pukeko.hosts.model import Host
 from pukeko.hosts.store import HostStoreError
 from pukeko.io.config_write import apply_persisted, write_atomically, write_config_file
-from pukeko.io.daemon_http import HttpListeners, http_specs
+from pukeko.io.daemon_http import HttpListeners, control_sockets_map, http_specs
 from pukeko.io.daemon_parts import (
     EngineSlot,
     PreparedConfig,
@@ -280,8 +280,19 @@ class Daemon6:
 
         return load_file(FAMILY, self._config_file)
 
-    async def _prepare(self, config: Config, previous: Config | None, out: PreparedConfig) -> None:
-        """Make everything of ``config`` that may fail; StartupError with the reason."""
+    async def _prepare(
+        self,
+        config: Config,
+        previous: Config | None,
+        out: PreparedConfig,
+        *,
+        keep_listeners: bool = False,
+    ) -> None:
+        """Make everything of ``config`` that may fail; StartupError with the reason.
+
+        ``keep_listeners``: the HTTP listeners stay as they are (a subnet command changed only
+        subnets, so kept-alive API connections are not cut).
+        """
         try:
             if (
                 previous is None
@@ -300,7 +311,8 @@ class Daemon6:
                 control = self._control_server(out.control_path)
                 await control.start()
                 out.control = control
-            out.http = await self.http.prepare(http_specs(config))
+            if not keep_listeners:
+                out.http = await self.http.prepare(http_specs(config))
             if previous is not None:
                 self.logging.configure(config.loggers)
         except (LeaseStoreError, OSError, ServerIdError, LogSetupError) as exc:
@@ -422,8 +434,11 @@ class Daemon6:
         async with self._reconfig_lock:
             previous = self.config
             prepared = PreparedConfig()
+            keep_listeners = changed_subnets_only and control_sockets_map(
+                previous
+            ) == control_sockets_map(config)
             try:
-                await self._prepare(config, previous, prepared)
+                await self._prepare(config, previous, prepared, keep_listeners=keep_listeners)
             except StartupError as exc:
                 await prepared.discard()
                 return [str(exc)]

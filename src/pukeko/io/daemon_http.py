@@ -10,11 +10,16 @@ its bound socket: the new server accepts on a copy of it, so the port is never r
 stop accepting at once and get their grace time for requests in progress (a ``config-set`` sent
 over HTTP is answered by the server it replaced). Kea 3 reuses a listener for the same address
 and port too, but refuses to switch it between HTTP and HTTPS; Pukeko allows that.
+
+A listener whose settings are unchanged (same configuration, and its password and TLS files not
+modified since they were read) is kept as it is, so a ``config-set`` or a subnet command does not
+cut the kept-alive connections of API clients.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,6 +32,7 @@ from pukeko.control.http_settings import HttpSetupError, listener_settings
 from pukeko.io.daemon_parts import StartupError
 
 Endpoint = tuple[str, int]
+FileStamps = tuple[tuple[str, int, int], ...]  # (path, mtime_ns, size) of each file read
 
 
 def control_sockets_map(config: Config | None) -> dict[str, Any]:
@@ -54,10 +60,13 @@ class PreparedHttp:
     servers: list[HttpControlServer] = field(default_factory=list)
     sockets: dict[Endpoint, socket.socket] = field(default_factory=dict)  # all endpoints in use
     bound: list[Endpoint] = field(default_factory=list)  # endpoints bound for this configuration
+    kept: list[HttpControlServer] = field(default_factory=list)  # running ones taken over
+    stamps: dict[Endpoint, FileStamps | None] = field(default_factory=dict)
 
     async def discard(self) -> None:
         """Stop the servers started for this configuration and close the sockets bound for it."""
-        await asyncio.gather(*(s.stop() for s in self.servers), return_exceptions=True)
+        started = [s for s in self.servers if s not in self.kept]
+        await asyncio.gather(*(s.stop() for s in started), return_exceptions=True)
         for endpoint in self.bound:
             self.sockets[endpoint].close()
         self.servers.clear()
@@ -73,6 +82,7 @@ class HttpListeners:
         self.limits = limits  # passed to listener_settings (tests shorten timeouts)
         self.servers: list[HttpControlServer] = []
         self._sockets: dict[Endpoint, socket.socket] = {}
+        self._stamps: dict[Endpoint, FileStamps] = {}
 
     @property
     def ports(self) -> Mapping[Endpoint, int]:
@@ -94,7 +104,16 @@ class HttpListeners:
         return prepared
 
     async def _prepare_one(self, spec: HttpSocket, prepared: PreparedHttp) -> None:
+        stamps = file_stamps(spec)
+        running = self._unchanged(spec, stamps)
+        if running is not None and running not in prepared.servers:
+            prepared.servers.append(running)
+            prepared.kept.append(running)
+            prepared.sockets[spec.endpoint] = self._sockets[spec.endpoint]
+            prepared.stamps[spec.endpoint] = stamps
+            return
         settings = listener_settings(spec, **self.limits)
+        prepared.stamps[spec.endpoint] = stamps
         sock = self._sockets.get(spec.endpoint) or prepared.sockets.get(spec.endpoint)
         if sock is None:
             sock = bind_listener(spec.address, spec.port)
@@ -103,6 +122,15 @@ class HttpListeners:
         server = HttpControlServer(settings, self.dispatch, root=self.root)
         await server.start(sock)
         prepared.servers.append(server)
+
+    def _unchanged(self, spec: HttpSocket, stamps: FileStamps | None) -> HttpControlServer | None:
+        """The running server of exactly ``spec`` whose files are as they were read, if any."""
+        if stamps is None or self._stamps.get(spec.endpoint) != stamps:
+            return None
+        for server in self.servers:
+            if server.settings.socket == spec and server.serving:
+                return server
+        return None
 
     async def discard(self, prepared: PreparedHttp) -> None:
         """Undo :meth:`prepare`: stop its servers, close the sockets it bound."""
@@ -115,7 +143,8 @@ class HttpListeners:
             if endpoint not in prepared.sockets:
                 sock.close()  # the old server's copy keeps it open until that server stops
         self._sockets = dict(prepared.sockets)
-        return old
+        self._stamps = {e: s for e, s in prepared.stamps.items() if s is not None}
+        return [server for server in old if server not in prepared.kept]
 
     async def stop(self) -> None:
         """Stop every listener and close the sockets (shutdown)."""
@@ -124,3 +153,19 @@ class HttpListeners:
         for sock in self._sockets.values():
             sock.close()
         self._sockets = {}
+
+
+def file_stamps(spec: HttpSocket) -> FileStamps | None:
+    """(path, mtime, size) of every file ``spec`` reads; None when one cannot be examined."""
+    paths = [spec.trust_anchor, spec.cert_file, spec.key_file]
+    for client in spec.clients:
+        paths += [client.user_file, client.password_file]
+    out = []
+    for path in paths:
+        if path:
+            try:
+                info = os.stat(path)
+            except OSError:
+                return None
+            out.append((path, info.st_mtime_ns, info.st_size))
+    return tuple(out)

@@ -130,7 +130,9 @@ def config(directory: Path) -> dict[str, Any]:
     return conf
 
 
-async def started(directory: Path, session: aiohttp.ClientSession) -> Channels:
+async def started(
+    directory: Path, session: aiohttp.ClientSession, **http_limits: float
+) -> Channels:
     path = directory / "pukeko-dhcp6.conf"
     path.write_text(json.dumps(config(directory)))
     daemon = Daemon6(
@@ -140,6 +142,7 @@ async def started(directory: Path, session: aiohttp.ClientSession) -> Channels:
         open_sockets=False,
         hwaddr_source=lambda: HWADDR,
     )
+    daemon.http.limits.update(http_limits)
     await daemon.start()
     return Channels(daemon, directory, session)
 
@@ -754,6 +757,62 @@ def test_unknown_command_and_service_argument_on_both_channels() -> None:
                     lost = {"result": 3, "text": "Lease not found."}
                     assert await channels.http({**get, "service": ["dhcp6"]}) == [lost]
                 finally:
+                    await channels.daemon.stop()
+
+    asyncio.run(main())
+
+
+def test_kept_alive_http_connection_survives_reconfiguration_unless_its_listener_changes() -> None:
+    """Unchanged listener settings keep the listener and its connections; a change renews it."""
+
+    async def main() -> None:
+        with short_directory() as name:
+            directory = Path(name)
+            opened: list[int] = []
+
+            async def on_open(*_: object) -> None:
+                opened.append(1)
+
+            tracing = aiohttp.TraceConfig()
+            tracing.on_connection_create_end.append(on_open)
+            connector = aiohttp.TCPConnector(limit=1)  # one kept-alive connection, reused
+            async with aiohttp.ClientSession(
+                connector=connector, trace_configs=[tracing]
+            ) as session:
+                channels = await started(directory, session, stop_grace=0.5)
+
+                async def send(message: dict[str, Any]) -> Any:
+                    url = f"http://127.0.0.1:{channels.port}/"
+                    async with session.post(url, json=message) as response:
+                        return json.loads(await response.text())
+
+                try:
+                    await send({"command": "subnet6-list"})
+                    added = await send(
+                        {
+                            "command": "subnet6-add",
+                            "arguments": {"subnet6": [{"id": 77, "subnet": "2001:db8:77::/64"}]},
+                        }
+                    )
+                    assert added[0]["result"] == 0, added
+                    await send({"command": "subnet6-list"})
+                    assert len(opened) == 1  # the same connection throughout
+                    running = (await channels.unix({"command": "config-get"}))["arguments"]
+                    same = await send({"command": "config-set", "arguments": running})
+                    assert same[0]["result"] == 0, same
+                    await send({"command": "subnet6-list"})
+                    assert len(opened) == 1  # unchanged listener settings: kept as well
+                    socket_map = running["Dhcp6"]["control-sockets"][0]
+                    socket_map["http-headers"] = [{"name": "X-Site", "value": "north"}]
+                    changed = await send({"command": "config-set", "arguments": running})
+                    assert changed[0]["result"] == 0, changed
+                    try:
+                        await send({"command": "subnet6-list"})
+                    except aiohttp.ServerDisconnectedError:  # closed by the replaced listener
+                        await send({"command": "subnet6-list"})
+                    assert len(opened) == 2
+                finally:
+                    await session.close()  # no kept-alive connection for the stop to wait on
                     await channels.daemon.stop()
 
     asyncio.run(main())
