@@ -8,6 +8,7 @@ sorted order, ``{ "a": 1 }`` / ``[ 1, 2 ]`` spacing, non-ASCII bytes as ``\\u00X
 
 from __future__ import annotations
 
+import asyncio
 import math
 from typing import Any
 
@@ -63,6 +64,41 @@ def to_kea_json(value: Any) -> str:
     parts: list[str] = []
     _render(value, parts)
     return "".join(parts)
+
+
+# Items of a long list rendered between two yields to the event loop (~5 ms of leases).
+RENDER_SLICE = 200
+
+
+async def to_kea_json_yielding(value: Any) -> str:
+    """:func:`to_kea_json`, giving the event loop a turn every :data:`RENDER_SLICE` items of
+    a long list in the answer's top levels (``arguments.leases`` of ten thousand leases), so
+    DHCP traffic is served while a large answer is rendered."""
+    parts: list[str] = []
+    await _render_yielding(value, parts, depth=0)
+    return "".join(parts)
+
+
+async def _render_yielding(value: Any, out: list[str], depth: int) -> None:
+    if isinstance(value, dict) and depth < 2:
+        out.append("{ ")
+        for index, key in enumerate(sorted(value)):
+            if index:
+                out.append(", ")
+            out.append(_string_text(str(key)) + ": ")
+            await _render_yielding(value[key], out, depth + 1)
+        out.append(" }")
+    elif isinstance(value, list | tuple) and len(value) > RENDER_SLICE:
+        out.append("[ ")
+        for index, item in enumerate(value):
+            if index:
+                out.append(", ")
+                if index % RENDER_SLICE == 0:
+                    await asyncio.sleep(0)
+            _render(item, out)
+        out.append(" ]")
+    else:
+        _render(value, out)
 
 
 def _render(value: Any, out: list[str]) -> None:

@@ -54,6 +54,7 @@ from pukeko.control.lease6_ops import (
     add_or_update,
     delete,
     found_answer,
+    found_answer_yielding,
     kea_hook,
     log_event,
     lookup,
@@ -153,7 +154,7 @@ async def lease6_get_all(arguments: Any, ctx: CommandContext) -> Answer:
     """``lease6-get-all``: every lease, or the leases of the listed subnets."""
     view = ctx.server.lease_store6().view
     if arguments is None:
-        return found_answer(await ctx.server.lease_store6().page(None, sys.maxsize))
+        return await found_answer_yielding(await ctx.server.lease_store6().page(None, sys.maxsize))
     subnets = element_get(arguments, "subnets")
     if not present(subnets):
         raise ArgumentError("'subnets' parameter not specified")
@@ -164,7 +165,7 @@ async def lease6_get_all(arguments: Any, ctx: CommandContext) -> Answer:
         if not is_int(subnet_id):
             raise ArgumentError("listed subnet identifiers must be numbers")
         leases.extend(view.by_subnet(subnet_id & UINT32_MAX))
-    return found_answer(leases)
+    return await found_answer_yielding(leases)
 
 
 def _page_start(arguments: Any) -> IPv6Address:

@@ -46,7 +46,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
 
-from pukeko.control.answers import Answer, to_kea_json
+from pukeko.control.answers import Answer, to_kea_json, to_kea_json_yielding
 from pukeko.control.http_settings import ListenerSettings
 from pukeko.control.registry import log_message
 
@@ -369,7 +369,9 @@ class HttpControlServer:
         except (ValueError, RecursionError) as exc:
             return self._bad_request(peer, f"body is not JSON: {exc}")
         answer = await self.dispatch(message if isinstance(message, dict) else body)
-        return json_response([answer])
+        # the agent's list of one answer, rendered with turns for the event loop
+        text = "[ " + await to_kea_json_yielding(answer) + " ]"
+        return web.Response(status=HTTPStatus.OK, text=text, content_type=JSON_TYPE)
 
     def _authenticate(self, request: web.BaseRequest) -> web.Response | None:
         """None when the request may proceed, else the 401 answer (Kea ``checkAuth``)."""

@@ -33,7 +33,7 @@ import re
 import stat
 from collections.abc import Awaitable, Callable
 
-from pukeko.control.answers import Answer, error, to_kea_json
+from pukeko.control.answers import Answer, error, to_kea_json, to_kea_json_yielding
 from pukeko.control.registry import log_message
 
 READ_CHUNK = 32768  # Kea's BUF_SIZE
@@ -388,7 +388,7 @@ class UnixControlServer:
         self._busy.add(task)
         try:
             result = await self.dispatch(feed.text)
-            return to_kea_json(result)
+            return await to_kea_json_yielding(result)
         except Exception as exc:  # the dispatcher should never raise; never let it crash us
             log_message(self.log, logging.ERROR, "COMMAND_PROCESS_ERROR1", str(exc))
             return to_kea_json(error("internal server error: no response generated"))

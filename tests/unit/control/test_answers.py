@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pukeko.control.answers import (
     CONTROL_RESULT_COMMAND_UNSUPPORTED,
     CONTROL_RESULT_EMPTY,
     CONTROL_RESULT_ERROR,
     CONTROL_RESULT_SUCCESS,
+    RENDER_SLICE,
     answer,
     error,
     is_answer,
     success,
     to_kea_json,
+    to_kea_json_yielding,
 )
 
 
@@ -78,3 +83,42 @@ def test_kea_json_is_json_for_ascii() -> None:
 def test_kea_json_rejects_unknown_types() -> None:
     with pytest.raises(TypeError):
         to_kea_json({"x": object()})
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(JSON)
+def test_yielding_render_is_the_same_text(value: object) -> None:
+    assert asyncio.run(to_kea_json_yielding(value)) == to_kea_json(value)
+
+
+def test_yielding_render_gives_the_loop_turns_during_a_long_list() -> None:
+    leases = [{"ip-address": f"2001:db8::{i:x}", "valid-lft": 3600} for i in range(1000)]
+    answer = {"result": 0, "text": "1000 IPv6 lease(s) found.", "arguments": {"leases": leases}}
+
+    async def main() -> tuple[str, int]:
+        turns = 0
+        done = False
+
+        async def count() -> None:
+            nonlocal turns
+            while not done:
+                turns += 1
+                await asyncio.sleep(0)
+
+        counter = asyncio.create_task(count())
+        await asyncio.sleep(0)
+        text = await to_kea_json_yielding(answer)
+        done = True
+        await counter
+        return text, turns
+
+    text, turns = asyncio.run(main())
+    assert text == to_kea_json(answer)
+    assert turns >= 1000 // RENDER_SLICE  # the other task ran between slices
