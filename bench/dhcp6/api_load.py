@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import sys
 import tempfile
@@ -32,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parents[1]))
 
-from run import Step, link, run_step, server_config  # noqa: E402
+from run import Step, link, run_step, server_config, usable_perfdhcp  # noqa: E402
 from tests.support.api_load_clients import (  # noqa: E402
     ApiError,
     ApiSummary,
@@ -233,9 +232,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run both phases for each server; 0 on success, 2 when it cannot run here."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    perfdhcp = shutil.which("perfdhcp") or "/usr/sbin/perfdhcp"
-    if os.geteuid() != 0 or not Path(perfdhcp).exists():
-        print("needs root and perfdhcp (apt-get install kea-admin or isc-kea-perfdhcp)")
+    perfdhcp = usable_perfdhcp()
+    if perfdhcp is None:
         return 2
     scratch = Path(tempfile.mkdtemp(prefix="pukeko-apiload-"))
     results: list[ServerResult] = []

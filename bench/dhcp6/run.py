@@ -283,12 +283,20 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark; 0 on success, 2 when it cannot run here."""
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+def usable_perfdhcp() -> str | None:
+    """perfdhcp's path when this process can run it (root), else None (the reason printed)."""
     perfdhcp = shutil.which("perfdhcp") or "/usr/sbin/perfdhcp"
     if os.geteuid() != 0 or not Path(perfdhcp).exists():
         print("needs root and perfdhcp (apt-get install kea-admin or isc-kea-perfdhcp)")
+        return None
+    return perfdhcp
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; 0 on success, 2 when it cannot run here."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    perfdhcp = usable_perfdhcp()
+    if perfdhcp is None:
         return 2
     scratch = Path(tempfile.mkdtemp(prefix="pukeko-bench6-"))
     results: list[Result] = []
