@@ -267,6 +267,10 @@ class Allocator6:
                 without_pools += 1
                 continue
             with_leases += 1
+            # Kea's allocator stamps the subnet on every pick, found or not (Subnet::
+            # setLastAllocated): the last subnet walked is the most recently used one.
+            self.tick += 1
+            self.usage[(subnet.id, lease_type)] = self.tick  # an IntEnum keys as its int
             picked = self.allocation.pick(
                 subnet,
                 lease_type,
@@ -281,8 +285,6 @@ class Allocator6:
                 continue
             address, length = picked
             attempts += 1
-            self.tick += 1
-            self.usage[(subnet.id, lease_type)] = self.tick  # an IntEnum keys as its int
             ex.subnet = subnet
             current = ex.lease_at(lease_type, address)
             if current is not None:
@@ -326,16 +328,17 @@ class Allocator6:
         return is_free
 
     def _preferred_subnet(self, subnet: Subnet, lease_type: LeaseType) -> Subnet:
-        """The sibling with the most recent allocation and the same client class."""
+        """Kea 2.2 SharedNetwork6::getPreferredSubnet: the last sibling (network order) of the
+        same client class used more recently than ``subnet`` (not the most recent of all)."""
         if subnet.id not in self.topology.siblings:
             return subnet  # not in a shared network
-        best = subnet
-        best_tick = self.usage.get((subnet.id, int(lease_type)), 0)
+        preferred = subnet
+        own_tick = self.usage.get((subnet.id, int(lease_type)), 0)
         for sibling in self.topology.in_network(subnet):
             tick = self.usage.get((sibling.id, int(lease_type)), 0)
-            if sibling.params.client_class == subnet.params.client_class and tick > best_tick:
-                best, best_tick = sibling, tick
-        return best
+            if sibling.params.client_class == subnet.params.client_class and tick > own_tick:
+                preferred = sibling
+        return preferred
 
     def commit_new(
         self,
