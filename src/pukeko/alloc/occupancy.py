@@ -307,7 +307,15 @@ def _find_nonzero(bits: bytearray, start: int) -> int:
 class AllocationState:
     """The occupancy of every pool of a configuration, allocator positions and reservations."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(
+        self,
+        config: Config,
+        previous: AllocationState | None = None,
+        unchanged: frozenset[int] = frozenset(),
+    ) -> None:
+        """``unchanged``: ids of subnets whose occupancy is taken over from ``previous`` as it
+        is (the same subnet object, same global reservations: a subnet command changed others).
+        """
         self.config = config
         self.occupancy: dict[tuple[int, str, int], Occupancy] = {}
         self.pools_by_subnet: dict[int, tuple[PoolRef, ...]] = {}
@@ -318,10 +326,15 @@ class AllocationState:
             tuple[int, bool], tuple[tuple[int, int, Occupancy, PoolRef], ...]
         ] = {}
         for subnet in config.all_subnets:
-            refs = pools_of(subnet)
+            if previous is not None and subnet.id in unchanged:
+                refs = previous.pools_by_subnet[subnet.id]
+                for ref in refs:
+                    self.occupancy[ref.key] = previous.occupancy[ref.key]
+            else:
+                refs = pools_of(subnet)
+                for ref in refs:
+                    self.occupancy[ref.key] = Occupancy(ref.range)
             self.pools_by_subnet[subnet.id] = refs
-            for ref in refs:
-                self.occupancy[ref.key] = Occupancy(ref.range)
         self._all_refs = tuple(r for refs in self.pools_by_subnet.values() for r in refs)
         self._mark_reservations()
 
@@ -413,6 +426,10 @@ class AllocationState:
         """Recompute every pool's occupancy from the lease index (after config load/reload)."""
         for occ in self.occupancy.values():
             occ.clear_leases()
+        self.mark_leases(leases)
+
+    def mark_leases(self, leases: Iterable[Lease6 | Lease4]) -> None:
+        """Mark the resources these leases hold (pools not cleared: new ones are empty)."""
         touched: set[int] = set()
         reclaimed = LeaseState.EXPIRED_RECLAIMED
         for lease in leases:

@@ -376,8 +376,14 @@ class Daemon6:
         if prepared.store is not None:
             old_store, self.store = self.store, prepared.store
         assert self.store is not None and self.duid is not None
-        allocation = allocation_for(config)
-        allocation.rebuild(self.store.view)
+        unchanged = prepared.unchanged_subnets
+        if unchanged is not None and self.allocation is not None and prepared.store is None:
+            allocation = allocation_for(config, previous=self.allocation, unchanged=unchanged)
+            changed = (s.id for s in config.all_subnets if s.id not in unchanged)
+            allocation.rebuild_subnets(self.store.view, changed)
+        else:
+            allocation = allocation_for(config)
+            allocation.rebuild(self.store.view)
         if self._prepared_hosts is not None:
             self.hosts, self._prepared_hosts = self._prepared_hosts, None
         engine = Dhcp6Engine(
@@ -437,6 +443,8 @@ class Daemon6:
             keep_listeners = changed_subnets_only and control_sockets_map(
                 previous
             ) == control_sockets_map(config)
+            if changed_subnets_only and previous is not None:
+                prepared.unchanged_subnets = unchanged_subnets(previous, config)
             try:
                 await self._prepare(config, previous, prepared, keep_listeners=keep_listeners)
             except StartupError as exc:
@@ -838,6 +846,15 @@ class Daemon6:
             lambda: self._reconfigure(config, changed_subnets_only=changed_subnets_only),
             self._log,
         )
+
+
+def unchanged_subnets(previous: Config, config: Config) -> frozenset[int] | None:
+    """Ids of the subnets ``config`` took over from ``previous`` as they were (the same model
+    objects); None when the global reservations changed (every pool's reservations may have)."""
+    if config.reservations != previous.reservations:
+        return None
+    old = previous.subnets_by_id
+    return frozenset(sid for sid, sub in config.subnets_by_id.items() if old.get(sid) is sub)
 
 
 def run_daemon6(

@@ -87,6 +87,8 @@ class PreparedConfig:
         self.control: UnixControlServer | None = None
         self.control_path = ""
         self.http: PreparedHttp | None = None  # HTTP(S) control listeners (io.daemon_http)
+        # ids of subnets a subnet command left as they were: their allocation state carries over
+        self.unchanged_subnets: frozenset[int] | None = None
 
     async def discard(self) -> None:
         """Undo: close what was opened for a configuration that is not applied."""

@@ -19,6 +19,7 @@ from pukeko.alloc.occupancy import AllocationState
 from pukeko.alloc.pools import KIND_OF_TYPE, PoolRef
 from pukeko.config.model import Config, SharedNetwork, Subnet
 from pukeko.leases.model import Lease6, LeaseChange, LeaseType
+from pukeko.leases.view import LeaseView6
 
 # Enum members bound once: attribute access on an Enum class is slow on Python 3.11.
 _PD = LeaseType.PD
@@ -110,6 +111,11 @@ class StateAllocation:
         """Recompute the occupancy from every lease (after loading or reloading)."""
         self.state.rebuild(leases)
 
+    def rebuild_subnets(self, view: LeaseView6, subnet_ids: Iterable[int]) -> None:
+        """Mark the leases of these (new or changed) subnets; the others' were taken over."""
+        for subnet_id in subnet_ids:
+            self.state.mark_leases(view.by_subnet(subnet_id))
+
 
 DEFAULT_ALLOCATOR = "iterative"
 
@@ -128,8 +134,18 @@ def allocator_names(
     return DEFAULT_ALLOCATOR
 
 
-def allocation_for(config: Config, rng: random.Random | None = None) -> StateAllocation:
-    """The allocation port for a configuration, one strategy instance per allocator name."""
+def allocation_for(
+    config: Config,
+    rng: random.Random | None = None,
+    *,
+    previous: StateAllocation | None = None,
+    unchanged: frozenset[int] = frozenset(),
+) -> StateAllocation:
+    """The allocation port for a configuration, one strategy instance per allocator name.
+
+    ``previous`` / ``unchanged``: the pools of these subnets keep their occupancy from the
+    running allocation (see :class:`AllocationState`); only the others need their leases marked.
+    """
     made: dict[str, Allocator] = {}
 
     def strategy(name: str) -> Allocator:
@@ -146,4 +162,5 @@ def allocation_for(config: Config, rng: random.Random | None = None) -> StateAll
         for subnet in config.all_subnets
     }
     default = strategy(DEFAULT_ALLOCATOR)
-    return StateAllocation(AllocationState(config), default, default, per_subnet)
+    state = AllocationState(config, previous.state if previous else None, unchanged)
+    return StateAllocation(state, default, default, per_subnet)
