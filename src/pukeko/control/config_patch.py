@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
@@ -40,8 +41,14 @@ class SubnetStub(dict[str, Any]):
     """
 
     def __init__(self, subnet: Subnet) -> None:
-        super().__init__(id=subnet.id, subnet=str(subnet.prefix))
+        super().__init__(id=subnet.id, subnet=prefix_text(subnet.prefix))
         self.model = subnet
+
+
+@lru_cache(maxsize=1 << 16)
+def prefix_text(prefix: IPNetwork) -> str:
+    """``str(prefix)``, remembered: every command lists every running subnet's prefix."""
+    return str(prefix)
 
 
 def running_document(config: Config) -> Json:

@@ -397,6 +397,8 @@ class Daemon6:
                 logger_for_message("EVAL_RESULT", self.logging.root), "INFO"
             ),
             hosts=self.hosts.view6 if self.hosts is not None else None,
+            previous=self.slot.engine.plan if unchanged is not None and self.slot else None,
+            unchanged=unchanged or frozenset(),
         )
         self.allocation = allocation
         if self.persistence is None:

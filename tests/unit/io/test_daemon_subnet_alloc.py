@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from ipaddress import IPv6Address
 from pathlib import Path
 
 from tests.support.control_daemon6 import SUBNET_HOOK, Running, run_daemon
@@ -79,3 +80,25 @@ def test_changed_global_reservations_mean_nothing_carries_over() -> None:
         )
         is None
     )
+
+
+def test_untouched_subnets_keep_their_compiled_options(tmp_path: Path) -> None:
+    async def body(r: Running) -> None:
+        plan = r.daemon.slot.engine.plan  # type: ignore[union-attr]
+        before = plan.subnet_sets[1]
+        assert before.tlvs[23].endswith(IPv6Address("2001:db8::53").packed)
+        assert (await r.command("subnet6-add", {"subnet6": [subnet2()]}))["result"] == 0
+        plan = r.daemon.slot.engine.plan  # type: ignore[union-attr]
+        assert plan.subnet_sets[1] is before  # taken over, not recompiled
+        assert plan.subnet_sets[2].tlvs[23] == before.tlvs[23]  # the new one: global option
+        running = (await r.command("config-get"))["arguments"]
+        running["Dhcp6"]["option-data"][0]["data"] = "2001:db8::54"
+        assert (await r.command("config-set", running))["result"] == 0
+        plan = r.daemon.slot.engine.plan  # type: ignore[union-attr]
+        assert plan.subnet_sets[1].tlvs[23].endswith(IPv6Address("2001:db8::54").packed)
+        assert (await r.command("subnet6-del", {"id": 2}))["result"] == 0
+        plan = r.daemon.slot.engine.plan  # type: ignore[union-attr]
+        assert plan.subnet_sets[1].tlvs[23].endswith(IPv6Address("2001:db8::54").packed)
+
+    options = {"option-data": [{"name": "dns-servers", "data": "2001:db8::53"}]}
+    run_daemon(tmp_path, body, **{"hooks-libraries": [SUBNET_HOOK, LEASE_HOOK]}, **options)

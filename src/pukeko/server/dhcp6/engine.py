@@ -92,6 +92,8 @@ class Dhcp6Engine:
     no such check, so set it False for byte-for-byte Kea behaviour.
     ``hosts`` is the host store's view (the runtime's store, which host commands change); without
     one the engine serves the configuration's own reservations.
+    ``previous`` / ``unchanged``: the running engine's plan and the ids of the subnets a subnet
+    command left as they were (their compiled option levels are reused, see ConfigPlan.build).
     """
 
     def __init__(
@@ -107,6 +109,8 @@ class Dhcp6Engine:
         debuglevel: int = -1,
         log_matches: bool = True,
         hosts: HostView6 | None = None,
+        previous: ConfigPlan | None = None,
+        unchanged: frozenset[int] = frozenset(),
     ) -> None:
         self.leases = leases  # also sets ``lookup`` and ``clients``
         self.server_duid = server_duid
@@ -117,7 +121,9 @@ class Dhcp6Engine:
         self.debuglevel = debuglevel  # highest DEBUG level to produce; -1: no debug events
         self.enabled = True
         self.log_matches = log_matches  # INFO EVAL_RESULT events for matched classes
-        self.plan = ConfigPlan.build(config, rsoo_codes, log_matches)
+        self.plan = ConfigPlan.build(
+            config, rsoo_codes, log_matches, previous=previous, unchanged=unchanged
+        )
         self.allocator = Allocator6(self.plan.topology, allocation)
         self.services = self._services()
         self.host_policy = self._host_policy(hosts)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from pukeko.classify.query import Query6
 from pukeko.config.checks_options import standard_spaces
-from pukeko.config.model import Config, PdPool, Pool, Subnet
+from pukeko.config.model import Config, OptionData, PdPool, Pool, Subnet
 from pukeko.hosts.model import SUBNET_ID_GLOBAL
 from pukeko.leases.model import LeaseType
 from pukeko.server.dhcp6.classes6 import Classifier6
@@ -44,22 +44,54 @@ class ConfigPlan:
     subnet_levels: dict[int, tuple[OptionLevel, OptionLevel]] = field(default_factory=dict)
     chains: dict[tuple[object, ...], OptionSet] = field(default_factory=dict)
     spaces: OptionSpaces | None = None  # the standard spaces plus the configured option-defs
+    # shared network name -> (its option data, its compiled level), for the next plan to reuse
+    network_levels: dict[str, tuple[tuple[OptionData, ...], OptionLevel]] = field(
+        default_factory=dict
+    )
 
     @classmethod
     def build(
-        cls, config: Config, rsoo_codes: Iterable[int] = (), log_matches: bool = True
+        cls,
+        config: Config,
+        rsoo_codes: Iterable[int] = (),
+        log_matches: bool = True,
+        *,
+        previous: ConfigPlan | None = None,
+        unchanged: frozenset[int] = frozenset(),
     ) -> ConfigPlan:
-        """Compile the option levels and selection tables of ``config``."""
-        spaces = standard_spaces(6).with_defs(d.definition for d in config.option_defs)
-        global_level = OptionLevel.compile(config.option_data, spaces)
+        """Compile the option levels and selection tables of ``config``.
+
+        ``previous`` / ``unchanged``: the levels of these subnets (the same model objects, see
+        ``io.daemon6.unchanged_subnets``) are taken from the running plan when the levels above
+        them compile alike, so a subnet command does not recompile every subnet's options.
+        """
+        base = previous if _same_base(previous, config) else None
+        if base is not None and base.spaces is not None:
+            spaces, global_level = base.spaces, base.global_level
+        else:
+            spaces = standard_spaces(6).with_defs(d.definition for d in config.option_defs)
+            global_level = OptionLevel.compile(config.option_data, spaces)
         network_levels = {
-            net.name: OptionLevel.compile(net.option_data, spaces) for net in config.shared_networks
+            net.name: _network_level(net.option_data, spaces, base, net.name)
+            for net in config.shared_networks
         }
         subnet_sets: dict[int, OptionSet] = {}
         subnet_levels: dict[int, tuple[OptionLevel, OptionLevel]] = {}
         pool_levels: dict[int, OptionLevel] = {}
         for subnet in config.all_subnets:
-            network = network_levels.get(subnet.shared_network, OptionLevel())
+            named = network_levels.get(subnet.shared_network)
+            network = named[1] if named is not None else _NO_NETWORK
+            if (
+                base is not None
+                and subnet.id in unchanged
+                and base.subnet_levels.get(subnet.id, _NO_LEVELS)[1] is network
+            ):
+                subnet_sets[subnet.id] = base.subnet_sets[subnet.id]
+                subnet_levels[subnet.id] = base.subnet_levels[subnet.id]
+                for pool in (*subnet.pools, *subnet.pd_pools):
+                    if id(pool) in base.pool_levels:
+                        pool_levels[id(pool)] = base.pool_levels[id(pool)]
+                continue
             own = OptionLevel.compile(subnet.option_data, spaces)
             subnet_sets[subnet.id] = chain([own, network, global_level])
             subnet_levels[subnet.id] = (own, network)
@@ -82,6 +114,7 @@ class ConfigPlan:
             Classifier6(config, spaces, log_matches) if config.client_classes else None,
             subnet_levels,
             spaces=spaces,
+            network_levels=network_levels,
         )
 
     def options_for(self, ex: Exchange) -> OptionSet:
@@ -164,6 +197,26 @@ def reserved_network_classes(ex: Exchange, query: Query6) -> None:
 
 
 _NO_LEVELS = (OptionLevel(), OptionLevel())
+_NO_NETWORK = OptionLevel()  # the network level of a subnet outside any shared network
+
+
+def _same_base(previous: ConfigPlan | None, config: Config) -> bool:
+    """True when ``previous``'s option definitions and global options are ``config``'s."""
+    return (
+        previous is not None
+        and previous.config.option_defs == config.option_defs
+        and previous.config.option_data == config.option_data
+    )
+
+
+def _network_level(
+    data: tuple[OptionData, ...], spaces: OptionSpaces, base: ConfigPlan | None, name: str
+) -> tuple[tuple[OptionData, ...], OptionLevel]:
+    """A shared network's compiled level; the running plan's when its option data is the same."""
+    kept = base.network_levels.get(name) if base is not None else None
+    if kept is not None and kept[0] == data:
+        return kept
+    return data, OptionLevel.compile(data, spaces)
 
 
 def _configured_rsoo(config: Config) -> set[int]:
