@@ -430,7 +430,7 @@ class AllocationState:
 
     def mark_leases(self, leases: Iterable[Lease6 | Lease4]) -> None:
         """Mark the resources these leases hold (pools not cleared: new ones are empty)."""
-        touched: set[int] = set()
+        touched: dict[int, Occupancy] = {}  # by id: the pools whose bitmap bytes were set
         reclaimed = LeaseState.EXPIRED_RECLAIMED
         for lease in leases:
             if lease.state == reclaimed:
@@ -443,13 +443,12 @@ class AllocationState:
             for first, last, occ, _ref in self._targets(lease.subnet_id, False):
                 if first <= addr <= last and occ.bits is not None:
                     occ.bits[addr - first] |= LEASED
-                    touched.add(id(occ))
+                    touched[id(occ)] = occ
                     break
             else:
                 self._mark(lease, True)
-        for occ in self.occupancy.values():
-            if id(occ) in touched:
-                occ.recount()
+        for occ in touched.values():
+            occ.recount()
 
     def apply(self, changes: Iterable[LeaseChange]) -> None:
         """Follow lease changes: reclaimed or deleted leases free, others hold their resource."""
