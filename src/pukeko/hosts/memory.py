@@ -118,8 +118,9 @@ class MemoryHostStore:
         """The DHCPv6 host with this identifier in a subnet (0: global)."""
         return self._by_id[6].get((subnet_id, id_type, identifier))
 
-    def by_resource6(self, subnet_id: int, address: IPv6Address) -> Sequence[Host]:
-        """Hosts reserving this address, or a prefix starting at it, in a subnet."""
+    def by_resource6(self, subnet_id: int, address: IPv6Address | int) -> Sequence[Host]:
+        """Hosts reserving this address, or a prefix starting at it, in a subnet (an int is
+        taken as the address: the allocator's candidates are ints)."""
         return self._by_resource.get((6, subnet_id, int(address)), ())
 
     def has_reservations6(self, subnet_id: int) -> bool:

@@ -42,7 +42,7 @@ class HostView6(Protocol):
         """The host with this identifier in a subnet (0: the global reservations)."""
         ...
 
-    def by_resource6(self, subnet_id: int, address: IPv6Address) -> Sequence[Host]:
+    def by_resource6(self, subnet_id: int, address: IPv6Address | int) -> Sequence[Host]:
         """Hosts reserving this address, or a prefix starting at it, in a subnet (Kea getAll6).
 
         More than one only when ``ip-reservations-unique`` is off.

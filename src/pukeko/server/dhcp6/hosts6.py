@@ -280,9 +280,8 @@ class HostPolicy6:
         scopes = ((subnet.id,) if local else ()) + ((SUBNET_ID_GLOBAL,) if glob else ())
 
         def is_reserved(address: int) -> bool:
-            ip = IPv6Address(address)
             for scope in scopes:
-                for host in by_resource6(scope, ip):
+                for host in by_resource6(scope, address):
                     if host_reserves(host, lease_type, address):
                         return True
             return False
