@@ -38,6 +38,7 @@ from pukeko.server.dhcp6.frozen import outcome
 from pukeko.server.dhcp6.handlers import HANDLERS, Services
 from pukeko.server.dhcp6.hosts6 import (
     HostPolicy6,
+    Identifiers,
     config_hosts,
     initial_classes,
     mac_sources,
@@ -314,30 +315,48 @@ class _Run:
         if query is not None and DROP_CLASS in query.classes:
             self.debug("DHCP6_PACKET_DROP_DROP_CLASS", label)
             return self.dropped()
-        subnet = engine.plan.topology.select(hops, link.interface, link.source, classes)
-        if tracing:
-            if subnet is not None:
-                self.debug("DHCP6_SUBNET_SELECTED", label, subnet.id)
-            else:
-                self.debug("DHCP6_SUBNET_SELECTION_FAILED", label)
         duid = client_id or b""
         finder = engine.find_hwaddr
         if finder is None:
             hwaddr = client_hwaddr(duid, hops, link.source, pkt)
         else:
             hwaddr = finder(duid, hops, link.source, pkt)
-        # Kea initContext: host reservations (only while any DHCPv6 host exists).
+        # Host reservations, only while any DHCPv6 host exists.
         policy: HostPolicy6 | None = engine.host_policy
+        if policy is not None and not policy.view.identifier_types6():
+            policy = None
+        identifiers: Identifiers | None = None
+        early_host: Host | None = None
+        if policy is not None and policy.early_global:  # Kea earlyGHRLookup
+            identifiers = self._identifiers(policy, classes, duid, hwaddr, pkt, hops, query, length)
+            early_host = policy.global_host(identifiers)
+            if early_host is not None:
+                classes = self._early_classes(early_host, classes, query, label)
+                if DROP_CLASS in classes:
+                    self.debug("DHCP6_PACKET_DROP_DROP_CLASS_EARLY", label)
+                    return self.dropped()
+        subnet = engine.plan.topology.select(hops, link.interface, link.source, classes)
+        if tracing:
+            if subnet is not None:
+                self.debug("DHCP6_SUBNET_SELECTED", label, subnet.id)
+            else:
+                self.debug("DHCP6_SUBNET_SELECTION_FAILED", label)
+        # Kea initContext: the host lookup.
         hosts: dict[int, Host] | None = None
-        if subnet is not None and policy is not None and policy.view.identifier_types6():
-            hosts = self._hosts(policy, subnet, classes, duid, hwaddr, pkt, hops, query, length)
+        if subnet is not None and policy is not None:
+            if identifiers is None:
+                identifiers = self._identifiers(
+                    policy, classes, duid, hwaddr, pkt, hops, query, length
+                )
+            hosts = policy.find(subnet, classes, identifiers, early_host)
         else:
             policy = None
         if tracing:
             self.debug("DHCP6_CLASS_ASSIGNED", label, "KNOWN" if hosts else "UNKNOWN")
+        early = policy is not None and policy.early_global
         if query is not None and classifier is not None:  # Kea initContext
             if hosts and subnet is not None:
-                reserved = initial_classes(hosts, subnet)
+                reserved = initial_classes(hosts, subnet, early)
                 if reserved is not None:
                     classifier.reserved(query, reserved, self.log, engine.debuglevel)
             classifier.late(query, bool(hosts), self.log, engine.debuglevel)
@@ -346,7 +365,7 @@ class _Run:
                 return self.dropped()
             known = frozenset(query.classes)
         elif hosts and subnet is not None:
-            reserved = initial_classes(hosts, subnet) or ()
+            reserved = initial_classes(hosts, subnet, early) or ()
             known = frozenset((*classes, *reserved, "KNOWN"))
         ex = Exchange(
             pkt,
@@ -375,10 +394,9 @@ class _Run:
             ex.class_lifetimes = classifier.plan.lifetimes_for(query.classes)
         return self._answer(ex)
 
-    def _hosts(
+    def _identifiers(
         self,
         policy: HostPolicy6,
-        subnet: Subnet,
         classes: frozenset[str],
         duid: bytes,
         hwaddr: HwAddr | None,
@@ -386,8 +404,8 @@ class _Run:
         hops: list[Relay6],
         query: Query6 | None,
         length: int,
-    ) -> dict[int, Host]:
-        """Kea setHostIdentifiers + findReservation for the selected subnet's network."""
+    ) -> Identifiers:
+        """Kea setHostIdentifiers: the client's identifiers in configured order."""
         link = self.link
 
         def packet_query() -> Query6:
@@ -396,8 +414,22 @@ class _Run:
             where = dict.fromkeys(classes)
             return Query6(pkt, hops, link.interface, link.source, link.destination, length, where)
 
-        identifiers = policy.identifiers(duid, hwaddr, packet_query)
-        return policy.find(subnet, classes, identifiers)
+        return policy.identifiers(duid, hwaddr, packet_query)
+
+    def _early_classes(
+        self, host: Host, classes: frozenset[str], query: Query6 | None, label: PacketLabel
+    ) -> frozenset[str]:
+        """Kea earlyGHRLookup: the global host's classes, then KNOWN, before subnet selection."""
+        engine = self.engine
+        classifier = engine.plan.classifier
+        if query is None or classifier is None:
+            return frozenset((*classes, *host.client_classes6, "KNOWN"))
+        if host.client_classes6:
+            classifier.reserved(query, host.client_classes6, self.log, engine.debuglevel)
+        if self.tracing:
+            self.debug("DHCP6_CLASS_ASSIGNED", label, "KNOWN")
+        classifier.late(query, True, self.log, engine.debuglevel)
+        return frozenset(query.classes)
 
     def _answer(self, ex: Exchange) -> Outcome:
         engine, link, pkt = self.engine, self.link, ex.pkt

@@ -122,14 +122,17 @@ def first_hosts(hosts: dict[int, Host], subnet: Subnet) -> tuple[Host | None, Ho
     return (current or ghost), ghost
 
 
-def initial_classes(hosts: dict[int, Host], subnet: Subnet) -> tuple[str, ...] | None:
+def initial_classes(
+    hosts: dict[int, Host], subnet: Subnet, early: bool = False
+) -> tuple[str, ...] | None:
     """The reservation classes Kea's initContext sets before KNOWN (None: it sets none).
 
-    They are set when the global host has classes, or when the subnet is in no shared network
-    (the client cannot move) and its current host has classes; they are the current host's.
+    They are set when the global host has classes (unless the early global lookup set them
+    already), or when the subnet is in no shared network (the client cannot move) and its
+    current host has classes; they are the current host's.
     """
     current, ghost = first_hosts(hosts, subnet)
-    if (ghost is not None and ghost.client_classes6) or (
+    if (not early and ghost is not None and ghost.client_classes6) or (
         not subnet.shared_network and current is not None and current.client_classes6
     ):
         return current.client_classes6 if current is not None else ()
@@ -147,7 +150,16 @@ def mac_sources(config: Config) -> tuple[str, ...]:
 class HostPolicy6:
     """The reservation rules of one configuration over one host view."""
 
-    __slots__ = ("_levels", "flex", "lookup_first", "order", "spaces", "topology", "view")
+    __slots__ = (
+        "_levels",
+        "early_global",
+        "flex",
+        "lookup_first",
+        "order",
+        "spaces",
+        "topology",
+        "view",
+    )
 
     def __init__(
         self,
@@ -157,6 +169,7 @@ class HostPolicy6:
         flex: Value | None = None,
         spaces: OptionSpaces | None = None,
         lookup_first: bool = False,
+        early_global: bool = False,
     ) -> None:
         self.view = view
         self.topology = topology
@@ -166,6 +179,9 @@ class HostPolicy6:
         # reservations-lookup-first: Kea's order of the lease and reservation checks of a pool
         # candidate; both are in-memory lookups here, so only the order changes.
         self.lookup_first = lookup_first
+        # early-global-reservations-lookup (Kea 2.2 Dhcpv6Srv::earlyGHRLookup): the global host
+        # is looked up before the subnet is selected, so its classes and KNOWN can select it.
+        self.early_global = early_global
         self._levels: dict[int, tuple[Host, OptionLevel]] = {}
 
     @classmethod
@@ -180,6 +196,7 @@ class HostPolicy6:
             flex_expression(config, spaces),
             spaces,
             config.extra.get("reservations-lookup-first") is True,
+            config.extra.get("early-global-reservations-lookup") is True,
         )
 
     def active(self) -> bool:
@@ -216,16 +233,36 @@ class HostPolicy6:
 
     # --- which hosts are the client's (findReservation) -----------------------------------
 
+    def global_host(self, identifiers: Identifiers) -> Host | None:
+        """The client's global host (Kea AllocEngine::findGlobalReservation)."""
+        if not identifiers or not self.view.has_reservations6(SUBNET_ID_GLOBAL):
+            return None
+        return self._first(SUBNET_ID_GLOBAL, identifiers)
+
     def find(
-        self, subnet: Subnet, classes: frozenset[str], identifiers: Identifiers
+        self,
+        subnet: Subnet,
+        classes: frozenset[str],
+        identifiers: Identifiers,
+        early_host: Host | None = None,
     ) -> dict[int, Host]:
-        """The client's hosts by subnet id (0: global), as Kea's ctx.hosts_."""
+        """The client's hosts by subnet id (0: global), as Kea's ctx.hosts_.
+
+        With the early global lookup the global host found then stays whatever the subnet's
+        ``reservations-global`` says, and only in-subnet hosts are looked up here (Kea 2.2
+        findReservation returns at once when the subnet has no in-subnet reservations).
+        """
         hosts: dict[int, Host] = {}
         if not identifiers:
             return hosts
         view = self.view
         params = subnet.params
-        if params.reservations_global and view.has_reservations6(SUBNET_ID_GLOBAL):
+        if self.early_global:
+            if early_host is not None:
+                hosts[SUBNET_ID_GLOBAL] = early_host
+            if not params.reservations_in_subnet:
+                return hosts
+        elif params.reservations_global and view.has_reservations6(SUBNET_ID_GLOBAL):
             host = self._first(SUBNET_ID_GLOBAL, identifiers)
             if host is not None:
                 hosts[SUBNET_ID_GLOBAL] = host

@@ -74,6 +74,12 @@ MESSAGES: dict[str, tuple[str, int, str]] = {
         15,
         "dropped as member of the special class 'DROP' after host reservation lookup: %1",
     ),
+    "DHCP6_PACKET_DROP_DROP_CLASS_EARLY": (
+        "DEBUG",
+        15,
+        "dropped as member of the special class 'DROP' after early global host reservations"
+        " lookup: %1",
+    ),
     # Kea logs a match at INFO, a non-match at DEBUG 50 and an error at ERROR, all with this
     # ID (Dhcpv6Srv::evaluateClasses); it prints the boolean as 1 / 0.
     "EVAL_RESULT": ("INFO", 0, "Expression %1 evaluated to %2"),
