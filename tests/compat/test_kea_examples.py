@@ -9,6 +9,7 @@ refuses any other (docs/compatibility.md, "Hook libraries").
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +27,7 @@ from tests.support.netns import can_use_netns, namespace_with_interfaces
 from pukeko.cli.daemon import load_file
 from pukeko.config.errors import ConfigErrors
 from pukeko.config.hooks import KEA_HOOKS, library_name
+from pukeko.config.render import render
 
 pytestmark = pytest.mark.kea
 
@@ -73,6 +75,22 @@ def test_example_verdict_matches_kea(
         assert pukeko_ok == known, f"hooks {_libraries(text)}: Pukeko said\n{errors}"
     else:
         assert not pukeko_ok, f"Kea refuses {path.name}, Pukeko accepts. Kea said:\n{kea.output}"
+
+
+@pytest.mark.parametrize(("family", "path"), EXAMPLES, ids=lambda v: str(v)[-40:])
+def test_rendered_example_loads_in_kea(
+    family: int, path: Path, kea_netns: str, tmp_path: Path
+) -> None:
+    """What config-get / config-write give back for an example Kea accepts, Kea accepts too."""
+    original = tmp_path / path.name
+    original.write_text(use_installed_hooks(path.read_text()))
+    if not kea_check(family, original, kea_netns).ok:
+        pytest.skip("Kea refuses the example itself")
+    rendered = tmp_path / f"rendered-{path.name}"
+    text = json.dumps(render(load_file(family, str(path)).config))
+    rendered.write_text(use_installed_hooks(text))
+    verdict = kea_check(family, rendered, kea_netns)
+    assert verdict.ok, f"Kea refuses the rendered {path.name}:\n{verdict.output}"
 
 
 BUNDLED = Path(__file__).resolve().parents[2] / "docs" / "examples"

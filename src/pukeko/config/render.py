@@ -210,7 +210,8 @@ def render_server(config: Config) -> Json:
         out["hosts-databases"] = [_plain(db) for db in config.hosts_databases]
     out["option-def"] = [render_option_def(d) for d in config.option_defs]
     out["option-data"] = render_options(config.option_data)
-    out["client-classes"] = [render_client_class(c, fam) for c in config.client_classes]
+    if config.client_classes:  # Kea's grammar refuses an empty list (SrvConfig::toElement)
+        out["client-classes"] = [render_client_class(c, fam) for c in config.client_classes]
     out["shared-networks"] = [render_shared_network(n, fam) for n in config.shared_networks]
     out[f"subnet{fam}"] = [render_subnet(s, fam) for s in config.subnets]
     out["reservations"] = [render_reservation(r, fam) for r in config.reservations]
