@@ -16,7 +16,9 @@ changed ``reservations`` list and changes its live host store in place
 follows the change, not the number of reservations: no reconfiguration, no rebuilt store. So a
 reservation added by command is served at the next packet, shows in ``config-get``, is written
 by ``config-write`` (or automatically, see :mod:`pukeko.io.config_write`) and survives subnet
-commands (they start from the running configuration). Lookups read the host store.
+commands (they start from the running configuration). Lookups read the host store, then the
+reservations kept (not served) from deleted subnets, which ``reservation-del`` also removes
+(:mod:`pukeko.control.kept_reservations`).
 
 Result codes (Kea 2.2 ARM and Kea's host_cmds): a lookup that finds nothing answers result 3
 (``Host not found.``, ``0 IPv6 host(s) found.``); ``reservation-del`` of a missing host answers
@@ -40,7 +42,6 @@ from pukeko.config.load import load_value
 from pukeko.config.model import Config, Reservation, Subnet
 from pukeko.config.render import render
 from pukeko.control.answers import CONTROL_RESULT_EMPTY, Answer, answer, error, success, to_kea_json
-from pukeko.control.commands_subnets6 import KeptReservations, kept_reservations
 from pukeko.control.handle import CommandContext
 from pukeko.control.host_args import (
     ALL,
@@ -56,8 +57,26 @@ from pukeko.control.host_args import (
     selector,
     subnet_id_of,
 )
+from pukeko.control.kept_reservations import (
+    EntryFilter,
+    KeptReservation,
+    every_kept,
+    kept_for,
+    kept_list,
+    set_kept,
+    with_address,
+    with_hostname,
+    with_identifier,
+)
 from pukeko.control.registry import Command, log_message
-from pukeko.control.subnet_common import ArgumentError, Json, protocol
+from pukeko.control.subnet_common import (
+    ArgumentError,
+    Json,
+    apply_patch,
+    errors_text,
+    new_patch,
+    protocol,
+)
 from pukeko.hosts.config import (
     config_ip_reservations_unique,
     host_from_reservation,
@@ -152,55 +171,65 @@ async def _find(ctx: CommandContext, where: Selector) -> Host | None:
         found = list(store.view4.by_address4(where.subnet_id, where.address))
     if found:
         return found[0]
-    kept = _kept_match(ctx, where)
-    if kept is None:
-        return None
-    return host_from_reservation(kept[0].models[kept[1][0]], ctx.family, where.subnet_id)
+    kept = _kept_match(ctx.server.running_config(), where)
+    return host_from_reservation(kept[0].model, ctx.family, where.subnet_id) if kept else None
 
 
 # Reservations kept from deleted subnets (``subnet6-del`` / ``network6-del`` with
-# ``reservations-action: keep``) are not served, but found and deleted by these commands, as
-# Kea's host store keeps hosts whatever the subnets (they come back with a subnet of their id).
+# ``reservations-action: keep``; see :mod:`pukeko.control.kept_reservations`) are not served,
+# but found and deleted by these commands, as Kea's host store keeps hosts whatever the subnets.
 
 
-def _kept_match(ctx: CommandContext, where: Selector) -> tuple[KeptReservations, list[int]] | None:
-    """The kept reservations of ``where``'s (deleted) subnet and the indexes it names."""
-    config = ctx.server.running_config()
-    if where.subnet_id == SUBNET_ID_GLOBAL or where.subnet_id in config.subnets_by_id:
-        return None
-    kept = kept_reservations(ctx).get(where.subnet_id)
-    if kept is None:
-        return None
-    found = matching(kept.models, where)
-    return (kept, found) if found else None
-
-
-def _kept_by_id(ctx: CommandContext, id_type: IdentifierType, identifier: bytes) -> list[Host]:
-    """The kept reservations (of deleted subnets) with this identifier, as hosts."""
-    configured = ctx.server.running_config().subnets_by_id
-    return [
-        host_from_reservation(model, ctx.family, subnet_id)
-        for subnet_id, kept in sorted(kept_reservations(ctx).items())
-        if subnet_id not in configured
-        for model in kept.models
-        if model.identifier_type == id_type.kea_name and model.identifier == identifier
-    ]
-
-
-def _delete_kept(ctx: CommandContext, where: Selector) -> bool:
-    """Forget the kept reservations ``where`` names; False when it names none."""
-    match = _kept_match(ctx, where)
-    if match is None:
-        return False
-    kept, found = match
-    gone = set(found)
-    entries = [e for i, e in enumerate(kept.entries) if i not in gone]
-    models = tuple(m for i, m in enumerate(kept.models) if i not in gone)
-    table = kept_reservations(ctx)
-    if models:
-        table[where.subnet_id] = KeptReservations(entries, models)
+def _kept_match(config: Config, where: Selector) -> list[KeptReservation]:
+    """The kept reservations of ``where``'s (deleted) subnet that it names."""
+    if where.subnet_id == SUBNET_ID_GLOBAL:
+        return []
+    if where.id_type is not None:
+        wanted = with_identifier(config.family, where.id_type.kea_name, where.identifier)
     else:
-        del table[where.subnet_id]
+        assert where.address is not None
+        wanted = with_address(where.address)
+    kept = kept_for(config, where.subnet_id, wanted)
+    found = set(matching(tuple(k.model for k in kept), where))
+    return [k for i, k in enumerate(kept) if i in found]
+
+
+def _kept_hosts(
+    config: Config, subnet_id: int | None, wanted: EntryFilter | None = None
+) -> list[Host]:
+    """The kept reservations of a deleted subnet (None: of every deleted subnet), as hosts."""
+    if subnet_id is None:
+        pairs = every_kept(config, wanted)
+    else:
+        pairs = [(subnet_id, k) for k in kept_for(config, subnet_id, wanted)]
+    return [host_from_reservation(k.model, config.family, sid) for sid, k in pairs]
+
+
+def kept_or_configured(config: Config, family: int, subnet_id: int) -> list[Host] | None:
+    """The kept reservations (as hosts) of a deleted subnet that has some; None for a
+    configured subnet (or 0); Kea's "not configured" text for any other id."""
+    if subnet_id == SUBNET_ID_GLOBAL or subnet_id in config.subnets_by_id:
+        return None
+    hosts = _kept_hosts(config, subnet_id)
+    if not hosts:
+        configured_subnet(config, family, subnet_id)  # raises ArgumentError
+    return hosts
+
+
+async def _delete_kept(ctx: CommandContext, where: Selector) -> bool:
+    """Forget the kept reservations ``where`` names (one reconfiguration, so the change is
+    written like any other); False when it names none."""
+    config = ctx.server.running_config()
+    match = _kept_match(config, where)
+    if not match:
+        return False
+    gone = {k.index for k in match}
+    entries = kept_list(config, where.subnet_id) or []
+    patch = new_patch(ctx)
+    set_kept(patch.server, where.subnet_id, [e for i, e in enumerate(entries) if i not in gone])
+    errors = await apply_patch(ctx, patch)
+    if errors:
+        raise ArgumentError(errors_text(errors))
     return True
 
 
@@ -217,26 +246,37 @@ async def reservation_get(arguments: Any, ctx: CommandContext) -> Answer:
 
 @host_command("reservation-get-all")
 async def reservation_get_all(arguments: Any, ctx: CommandContext) -> Answer:
-    """``reservation-get-all``: every host of one subnet (0: the global ones)."""
+    """``reservation-get-all``: every host of one subnet (0: the global ones; a deleted
+    subnet: its kept reservations)."""
     args = parameters_map(arguments)
     subnet_id = subnet_id_of(args)
     target = operation_target(args, ALL)
-    configured_subnet(ctx.server.running_config(), ctx.family, subnet_id)
+    kept = kept_or_configured(ctx.server.running_config(), ctx.family, subnet_id)
     hosts: list[Host] = []
     if target != DATABASE:
-        hosts, _ = await ctx.server.host_store().get_page(ctx.family, subnet_id, 0, PAGE_ALL)
+        if kept is not None:
+            hosts = kept
+        else:
+            hosts, _ = await ctx.server.host_store().get_page(ctx.family, subnet_id, 0, PAGE_ALL)
     return hosts_answer(hosts, ctx.family)
 
 
 @host_command("reservation-get-page")
 async def reservation_get_page(arguments: Any, ctx: CommandContext) -> Answer:
-    """``reservation-get-page``: a page of hosts, all or of one subnet; ``next`` continues."""
+    """``reservation-get-page``: a page of hosts, all or of one subnet; ``next`` continues.
+
+    A deleted subnet's kept reservations are paged by their place in the kept list."""
     request = page_request(arguments)
+    kept = None
     if request.subnet_id is not None:
-        configured_subnet(ctx.server.running_config(), ctx.family, request.subnet_id)
+        config = ctx.server.running_config()
+        kept = kept_or_configured(config, ctx.family, request.subnet_id)
     hosts: list[Host] = []
     position = request.after
-    if request.source_index == 0:  # 0: the configuration; 1.. would be hosts databases
+    if request.source_index == 0 and kept is not None:  # 0: the configuration
+        hosts = kept[request.after : request.after + request.limit]
+        position = request.after + len(hosts)
+    elif request.source_index == 0:  # 1.. would be hosts databases
         store = ctx.server.host_store()
         hosts, position = await store.get_page(
             ctx.family, request.subnet_id, request.after, request.limit
@@ -250,28 +290,36 @@ async def reservation_get_page(arguments: Any, ctx: CommandContext) -> Answer:
 @host_command("reservation-get-by-hostname")
 async def reservation_get_by_hostname(arguments: Any, ctx: CommandContext) -> Answer:
     """``reservation-get-by-hostname``: hosts with this hostname (any case), optionally in a
-    subnet."""
+    subnet; kept reservations of deleted subnets too."""
     hostname, subnet_id = hostname_arguments(arguments)
     target = operation_target(arguments, ALL)
-    if subnet_id is not None:
-        configured_subnet(ctx.server.running_config(), ctx.family, subnet_id)
+    config = ctx.server.running_config()
+    kept = kept_or_configured(config, ctx.family, subnet_id) if subnet_id is not None else None
     hosts: list[Host] = []
     if target != DATABASE:
-        store = ctx.server.host_store()
-        hosts = await store.get_by_hostname(hostname, ctx.family, subnet_id)
+        if kept is None:
+            store = ctx.server.host_store()
+            hosts = await store.get_by_hostname(hostname, ctx.family, subnet_id)
+            if subnet_id is None:
+                kept = _kept_hosts(config, None, with_hostname(hostname))
+        hosts += [h for h in kept or [] if h.hostname.lower() == hostname]
     return hosts_answer(hosts, ctx.family)
 
 
 @host_command("reservation-get-by-id")
 async def reservation_get_by_id(arguments: Any, ctx: CommandContext) -> Answer:
-    """``reservation-get-by-id``: every host with this identifier, in any subnet."""
+    """``reservation-get-by-id``: every host with this identifier, in any subnet (kept
+    reservations of deleted subnets too)."""
     id_type, identifier = by_id_arguments(arguments)
     target = operation_target(arguments, ALL)
     hosts: list[Host] = []
     if target != DATABASE:
         found = await ctx.server.host_store().get_all_by_id(id_type, identifier)
         hosts = [h for h in found if subnet_of(h, ctx.family) is not None]
-        hosts += _kept_by_id(ctx, id_type, identifier)
+        config = ctx.server.running_config()
+        hosts += _kept_hosts(
+            config, None, with_identifier(ctx.family, id_type.kea_name, identifier)
+        )
     return hosts_answer(hosts, ctx.family)
 
 
@@ -504,7 +552,7 @@ async def reservation_del(arguments: Any, ctx: CommandContext) -> Answer:
     config = ctx.server.running_config()
     current = model_reservations(config, where.subnet_id)
     found = set(matching(current, where))
-    if not found and _delete_kept(ctx, where):
+    if not found and await _delete_kept(ctx, where):
         return success("Host deleted.")
     if not found:
         raise ArgumentError("Host not deleted (not found).")

@@ -10,10 +10,11 @@ inheritance").
 ``network6-del`` with ``subnets-action: delete`` removes the subnets with the network. Beyond
 Kea 2.2, it then takes ``subnet6-del``'s ``leases-action`` and ``reservations-action`` (``keep``,
 the default, or ``delete``) for those subnets: ``leases-action: delete`` removes their leases
-from the lease store, the allocation state and the statistics; their reservations are kept
-(they come back with a subnet of the same id, as after ``subnet6-del``) unless
-``reservations-action`` is ``delete``. With ``subnets-action: keep`` the subnets stay (as plain
-subnets) with their leases and reservations, whatever the other two say.
+from the lease store, the allocation state and the statistics; their reservations are kept in
+the configuration (findable, and back with a subnet of the same id, as after ``subnet6-del``:
+see :mod:`pukeko.control.kept_reservations`) unless ``reservations-action`` is ``delete``.
+With ``subnets-action: keep`` the subnets stay (as plain subnets) with their leases and
+reservations, whatever the other two say.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from pukeko.config.model import SharedNetwork
 from pukeko.config.render import render_shared_network
 from pukeko.config.validate import json_copy
 from pukeko.control.answers import CONTROL_RESULT_EMPTY, Answer, answer, success
-from pukeko.control.commands_subnets6 import after_subnets_deleted, forget_kept, restore_kept
+from pukeko.control.commands_subnets6 import keep_deleted_reservations
 from pukeko.control.config_patch import subnet_key
 from pukeko.control.handle import CommandContext
+from pukeko.control.kept_reservations import restore_kept
 from pukeko.control.registry import Command
 from pukeko.control.subnet_common import (
     DELETE,
@@ -133,13 +135,12 @@ async def network_add(arguments: Any, ctx: CommandContext) -> Answer:
     if isinstance(name, str) and find_network(patch.server, name) is not None:
         raise ArgumentError(f"duplicate network '{name}' found in the configuration")
     subnets = maps_in(entry.get(subnet_key(ctx.family)))
-    restore_kept(ctx, subnets, ctx.server.running_config())
+    restore_kept(patch.server, subnets, ctx.server.running_config())
     networks_of(patch.server).append(entry)
     patch.networks.add(str(name))
     errors = await apply_patch(ctx, patch)
     if errors:
         return answer(1, errors_text(errors))
-    forget_kept(ctx, [s["id"] for s in subnets if is_int(s.get("id"))])
     text = f"A new {protocol(ctx.family)} shared network '{name}' added"
     return success(text, {"shared-networks": [{"name": name}]})
 
@@ -163,20 +164,21 @@ async def network_del(arguments: Any, ctx: CommandContext) -> Answer:
         return answer(CONTROL_RESULT_EMPTY, f"no shared network with name '{name}' found")
     networks_of(patch.server).remove(network)
     subnets = maps_in(network.get(subnet_key(ctx.family)))
+    deleted = [
+        (int(entry["id"]), list(entry.get("reservations") or []))
+        for entry in subnets
+        if is_int(entry.get("id"))
+    ]
     if action != DELETE:
         top_subnets(patch.server, ctx.family).extend(subnets)
         patch.subnets.update(int(s["id"]) for s in subnets)
-    running = ctx.server.running_config()
+    else:
+        keep_deleted_reservations(patch.server, deleted, reservations_action)
     errors = await apply_patch(ctx, patch)
     if errors:
         return answer(1, errors_text(errors))
-    if action == DELETE:
-        deleted = [
-            (subnet, list(entry.get("reservations") or []))
-            for entry in subnets
-            if is_int(entry.get("id")) and (subnet := running.subnet(entry["id"])) is not None
-        ]
-        await after_subnets_deleted(ctx, deleted, leases_action, reservations_action)
+    if action == DELETE and leases_action == DELETE and deleted:
+        await ctx.server.subnet_leases_delete([subnet_id for subnet_id, _ in deleted])
     text = f"{protocol(ctx.family)} shared network '{name}' deleted"
     return success(text, {"shared-networks": [{"name": name}]})
 

@@ -17,10 +17,11 @@ Beyond Kea 2.2:
   default, or ``delete``): ``delete`` removes the subnet's leases from the lease store, the
   allocation state and the statistics, or its reservations (those of the configuration file and
   those added with ``reservation-add`` alike). Kept reservations are not served, but
-  ``reservation-get``, ``-get-by-id`` and ``-del`` still find them, and they come back when a
-  subnet with the same id is added again by ``subnet6-add`` or ``network6-add`` (as Kea's host
-  store keeps hosts by subnet id). They are kept in memory only: ``config-write`` (which
-  writes subnets) and a restart do not keep them;
+  the ``reservation-*`` lookups and ``reservation-del`` still find them, and they come back when
+  a subnet with the same id is added again by ``subnet6-add`` or ``network6-add`` (as Kea's host
+  store keeps hosts by subnet id). They are kept in the configuration's global
+  ``user-context`` (:mod:`pukeko.control.kept_reservations`), changed in the same
+  reconfiguration as the subnets, so ``config-write`` and a restart keep them;
 * ``subnet6-get`` by ``subnet`` accepts any spelling of the prefix (Kea: the configured text);
 * a refused change reports every error, not only the first.
 """
@@ -28,17 +29,16 @@ Beyond Kea 2.2:
 from __future__ import annotations
 
 import logging
-import weakref
-from dataclasses import dataclass
 from ipaddress import ip_network
 from typing import Any
 
-from pukeko.config.model import Config, Reservation, Subnet
+from pukeko.config.model import Config, Subnet
 from pukeko.config.render import render_subnet
 from pukeko.config.validate import json_copy
 from pukeko.control.answers import CONTROL_RESULT_EMPTY, Answer, answer, success
 from pukeko.control.handle import CommandContext
-from pukeko.control.registry import Command, Registry, log_message
+from pukeko.control.kept_reservations import restore_kept, set_kept
+from pukeko.control.registry import Command, log_message
 from pukeko.control.subnet_common import (
     DELETE,
     SUBNET_ID_MAX,
@@ -63,53 +63,6 @@ HOOK = "libdhcp_subnet_cmds.so"
 FAMILY6 = frozenset({6})
 DEL_KEYS = frozenset({"id", "leases-action", "reservations-action"})
 LOG_EACH_UP_TO = 10  # a larger subnet6-add logs one line, not one per subnet
-
-
-@dataclass(frozen=True, slots=True)
-class KeptReservations:
-    """The reservations of a deleted subnet kept with ``reservations-action: keep``."""
-
-    entries: list[Json]  # as configured (they return with a subnet of the same id)
-    models: tuple[Reservation, ...]  # the same, loaded (reservation-get / -del find them)
-
-
-# Kept reservations by daemon (registry) and subnet id. Like Kea's host store, which keeps hosts
-# by subnet id whatever the subnets, they stay findable and come back with the subnet's id.
-_kept_reservations: weakref.WeakKeyDictionary[Registry, dict[int, KeptReservations]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def kept_reservations(ctx: CommandContext) -> dict[int, KeptReservations]:
-    """This daemon's reservations kept from deleted subnets, by subnet id (changeable)."""
-    return _kept_reservations.setdefault(ctx.registry, {})
-
-
-def keep_reservations(ctx: CommandContext, subnet: Subnet, entries: list[Json]) -> None:
-    """Keep a deleted subnet's reservations (``entries``: the subnet's ``reservations`` JSON)."""
-    if entries and subnet.reservations:
-        kept_reservations(ctx)[subnet.id] = KeptReservations(list(entries), subnet.reservations)
-
-
-def restore_kept(ctx: CommandContext, entries: list[Json], config: Config) -> None:
-    """Give new subnet maps (ids not in ``config``) the reservations kept for their id."""
-    kept = kept_reservations(ctx)
-    for entry in entries:
-        subnet_id = entry.get("id")
-        if (
-            is_int(subnet_id)
-            and subnet_id in kept
-            and subnet_id not in config.subnets_by_id
-            and "reservations" not in entry
-        ):
-            entry["reservations"] = list(kept[subnet_id].entries)
-
-
-def forget_kept(ctx: CommandContext, subnet_ids: list[int]) -> None:
-    """The kept reservations of these (now configured) subnets are served again: forget them."""
-    kept = kept_reservations(ctx)
-    for subnet_id in subnet_ids:
-        kept.pop(subnet_id, None)
 
 
 def subnet_view(subnet: Subnet, family: int) -> Json:
@@ -222,8 +175,8 @@ async def subnet_add(arguments: Any, ctx: CommandContext) -> Answer:
     entries = subnet_entries(arguments, f"{key}-add", key, single=False)
     config = ctx.server.running_config()
     _assign_ids(entries, config)
-    restore_kept(ctx, entries, config)
     patch = new_patch(ctx)
+    restore_kept(patch.server, entries, config)
     for entry in entries:
         if is_int(entry["id"]):
             patch.subnets.add(entry["id"])
@@ -233,7 +186,6 @@ async def subnet_add(arguments: Any, ctx: CommandContext) -> Answer:
         return answer(1, errors_text(errors))
     running = ctx.server.running_config()
     added = [running.subnets_by_id[e["id"]] for e in entries]
-    forget_kept(ctx, [sub.id for sub in added])
     _log_added(ctx, added)
     count = len(added)
     text = f"{protocol(ctx.family)} subnet added" if count == 1 else (
@@ -342,31 +294,26 @@ async def subnet_del(arguments: Any, ctx: CommandContext) -> Answer:
     del place.entries[place.index]
     if place.network is not None:
         patch.networks.add(str(place.network.get("name")))
+    keep_deleted_reservations(patch.server, [(gone.id, reservations)], reservations_action)
     errors = await apply_patch(ctx, patch)
     if errors:
         return answer(1, errors_text(errors))
-    await after_subnets_deleted(ctx, [(gone, reservations)], leases_action, reservations_action)
+    if leases_action == DELETE:
+        await ctx.server.subnet_leases_delete([gone.id])
     text = f"{protocol(ctx.family)} subnet {gone.prefix} (id {gone.id}) deleted"
     return success(text, {"subnets": [brief(gone)]})
 
 
-async def after_subnets_deleted(
-    ctx: CommandContext,
-    deleted: list[tuple[Subnet, list[Json]]],
-    leases_action: str,
-    reservations_action: str,
+def keep_deleted_reservations(
+    server: Json, deleted: list[tuple[int, list[Json]]], reservations_action: str
 ) -> None:
-    """Keep (or drop) the reservations of deleted subnets and delete their leases if asked.
+    """In a patch's ``DhcpN`` map: keep (or, with ``delete``, drop) deleted subnets' reservations.
 
-    ``deleted``: each subnet as it was configured, with its ``reservations`` JSON.
+    ``deleted``: each subnet's id with its ``reservations`` JSON as configured. A kept list
+    already there for the id is replaced (a configured id's list is stale).
     """
-    kept = kept_reservations(ctx)
-    for subnet, entries in deleted:
-        kept.pop(subnet.id, None)
-        if reservations_action != DELETE:
-            keep_reservations(ctx, subnet, entries)
-    if leases_action == DELETE and deleted:
-        await ctx.server.subnet_leases_delete([subnet.id for subnet, _ in deleted])
+    for subnet_id, entries in deleted:
+        set_kept(server, subnet_id, entries if reservations_action != DELETE else [])
 
 
 def _subnet_command(name: str, handler: Any) -> Command:

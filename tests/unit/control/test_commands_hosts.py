@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -537,3 +538,122 @@ def test_a_change_made_on_a_replaced_configuration_is_refused(tmp_path: Path) ->
         assert len(r.daemon.host_store()) == 1
 
     run(tmp_path, check)
+
+
+# -- reservations kept from a deleted subnet (in the configuration's user-context) -----------------
+
+KEPT = "pukeko-kept-reservations"
+DUIDS = [f"00:03:00:01:00:00:00:00:02:{i:02x}" for i in range(5)]
+HOSTED = {
+    "id": 2,
+    "subnet": "2001:db8:2::/64",
+    "reservations": [
+        {
+            "duid": d,
+            "ip-addresses": [f"2001:db8:2::{i + 1:x}"],
+            "prefixes": [f"3000:{i}::/56"],
+            "hostname": f"Host{i % 2}",
+        }
+        for i, d in enumerate(DUIDS)
+    ],
+}
+LOOKUPS: list[tuple[str, dict[str, Any]]] = [
+    ("reservation-get-all", {"subnet-id": 2}),
+    ("reservation-get-page", {"subnet-id": 2, "limit": 10}),
+    ("reservation-get-by-hostname", {"hostname": "HOST1", "subnet-id": 2}),
+    ("reservation-get-by-hostname", {"hostname": "host0"}),
+    ("reservation-get-by-id", {"identifier-type": "duid", "identifier": DUIDS[3]}),
+    ("reservation-get", {"subnet-id": 2, "ip-address": "2001:db8:2::3"}),
+    ("reservation-get", {"subnet-id": 2, "ip-address": "3000:1::"}),
+    ("reservation-get", {"subnet-id": 2, "identifier-type": "duid", "identifier": DUIDS[4]}),
+]
+
+
+def run_hosted(tmp: Path, test: Any, **overrides: Any) -> None:
+    subnets = [{"id": 1, "subnet": "2001:db8:1::/64"}, HOSTED]
+    run(tmp, test, subnet6=subnets, **overrides)
+
+
+async def kept_shown(r: Running) -> Any:
+    """config-get's kept reservations (None when there are none)."""
+    shown = (await r.command("config-get"))["arguments"]["Dhcp6"]
+    return shown.get("user-context", {}).get(KEPT)
+
+
+def test_lookups_of_a_deleted_subnet_answer_as_for_a_configured_one(tmp_path: Path) -> None:
+    async def check(r: Running) -> None:
+        before = [await r.command(name, arguments) for name, arguments in LOOKUPS]
+        assert all(got["result"] == 0 for got in before)
+        assert (await r.command("subnet6-del", {"id": 2}))["result"] == 0
+        assert r.daemon.hosts is not None and len(r.daemon.hosts) == 0  # none served
+        after = [await r.command(name, arguments) for name, arguments in LOOKUPS]
+        assert after == before
+
+    run_hosted(tmp_path, check)
+
+
+def test_get_page_walks_the_kept_reservations(tmp_path: Path) -> None:
+    async def check(r: Running) -> None:
+        assert (await r.command("subnet6-del", {"id": 2}))["result"] == 0
+        seen: list[str] = []
+        arguments: dict[str, Any] = {"subnet-id": 2, "limit": 2}
+        while True:
+            page = await r.command("reservation-get-page", arguments)
+            if page["result"] == 3:
+                assert page["arguments"] == {"count": 0, "hosts": []}
+                break
+            assert page["arguments"]["count"] == len(page["arguments"]["hosts"]) <= 2
+            seen += [h["duid"] for h in page["arguments"]["hosts"]]
+            arguments = {"subnet-id": 2, "limit": 2, **page["arguments"]["next"]}
+        assert seen == DUIDS
+        other = await r.command("reservation-get-page", {"subnet-id": 7, "limit": 2})
+        assert other == {"result": 1, "text": "IPv6 subnet with ID of '7' is not configured"}
+        wrong = await r.command("reservation-get-page", {"subnet-id": 2, "limit": 2, "from": 99})
+        assert wrong["result"] == 3
+
+    run_hosted(tmp_path, check)
+
+
+def test_del_of_a_kept_reservation_persists(tmp_path: Path) -> None:
+    context = {"pukeko-auto-write-config": True}
+    path = tmp_path / "pukeko-dhcp6.conf"
+
+    async def check(r: Running) -> None:
+        assert (await r.command("subnet6-del", {"id": 2}))["result"] == 0
+        by_address = {"subnet-id": 2, "ip-address": "2001:db8:2::3"}
+        assert await r.command("reservation-del", by_address) == {
+            "result": 0,
+            "text": "Host deleted.",
+        }
+        remaining = [DUIDS[0], DUIDS[1], DUIDS[3], DUIDS[4]]
+        assert [h["duid"] for h in (await kept_shown(r))["2"]] == remaining
+        on_disk = json.loads(path.read_text())["Dhcp6"]["user-context"]
+        assert [h["duid"] for h in on_disk[KEPT]["2"]] == remaining
+        assert (await r.command("reservation-get", by_address))["result"] == 3
+        running = r.daemon.running_config()
+        missing = await r.command("reservation-del", by_address)
+        assert missing == {"result": 1, "text": "Host not deleted (not found)."}
+        assert r.daemon.running_config() is running  # nothing found: nothing changed
+        for duid in remaining:
+            where = {"subnet-id": 2, "identifier-type": "duid", "identifier": duid}
+            assert (await r.command("reservation-del", where))["result"] == 0
+        assert await kept_shown(r) is None
+        assert json.loads(path.read_text())["Dhcp6"]["user-context"] == context
+
+    run_hosted(tmp_path, check, **{"user-context": context})
+
+
+def test_kept_reservations_of_a_configured_id_are_not_shown(tmp_path: Path) -> None:
+    stale = {"2": [{"duid": "0a:0b", "hostname": "stale"}], "3": [{"duid": "0a:0b"}]}
+
+    async def check(r: Running) -> None:
+        by_id = await r.command(
+            "reservation-get-by-id", {"identifier-type": "duid", "identifier": "0a:0b"}
+        )
+        assert [h["subnet-id"] for h in by_id["arguments"]["hosts"]] == [3]
+        by_name = await r.command("reservation-get-by-hostname", {"hostname": "stale"})
+        assert by_name["result"] == 3
+        got = await r.command("reservation-get-all", {"subnet-id": 2})
+        assert len(got["arguments"]["hosts"]) == len(DUIDS)
+
+    run_hosted(tmp_path, check, **{"user-context": {KEPT: stale}})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from ipaddress import IPv6Address
 from pathlib import Path
 from typing import Any
@@ -356,5 +357,79 @@ def test_del_action_errors(tmp_path: Path, arguments: Any, text: str) -> None:
     async def check(r: Running) -> None:
         assert await r.command("network6-del", arguments) == {"result": 1, "text": text}
         assert sorted(r.daemon.running_config().subnets_by_id) == [1, 30, 31]
+
+    run_hosted(tmp_path, check)
+
+
+# -- kept reservations live in the configuration (user-context) ---------------------------------
+
+KEPT = "pukeko-kept-reservations"
+
+
+async def kept_shown(r: Running) -> Any:
+    """config-get's kept reservations (None when there are none)."""
+    shown = (await r.command("config-get"))["arguments"]["Dhcp6"]
+    return shown.get("user-context", {}).get(KEPT)
+
+
+def test_del_subnets_keeps_reservations_in_the_configuration(tmp_path: Path) -> None:
+    written = tmp_path / "written.json"
+
+    async def check(r: Running) -> None:
+        got = await r.command("network6-del", {"name": "hosted", "subnets-action": "delete"})
+        assert got["result"] == 0
+        kept = await kept_shown(r)
+        assert list(kept) == ["30"]  # subnet 31 had no reservations
+        assert [(h["duid"], h["ip-addresses"]) for h in kept["30"]] == [
+            ("01:02:03", ["2001:db8:30::99"])
+        ]
+        assert (await r.command("config-write", {"filename": str(written)}))["result"] == 0
+        on_disk = json.loads(written.read_text())["Dhcp6"]
+        assert on_disk["user-context"][KEPT] == kept
+        back = {"name": "back", "subnet6": [{"id": 30, "subnet": "2001:db8:30::/64"}]}
+        assert (await r.command("network6-add", {"shared-networks": [back]}))["result"] == 0
+        assert r.daemon.hosts is not None and len(r.daemon.hosts) == 1
+        assert await kept_shown(r) is None
+
+    run_hosted(tmp_path, check)
+
+
+def test_del_subnets_with_reservations_action_delete_keeps_nothing(tmp_path: Path) -> None:
+    async def check(r: Running) -> None:
+        arguments = {"name": "hosted", "subnets-action": "delete", "reservations-action": "delete"}
+        assert (await r.command("network6-del", arguments))["result"] == 0
+        assert await kept_shown(r) is None
+
+    run_hosted(tmp_path, check)
+
+
+def test_add_with_its_own_reservations_replaces_the_kept_ones(tmp_path: Path) -> None:
+    own = {"duid": "0a:0b:0c", "ip-addresses": ["2001:db8:30::77"]}
+
+    async def check(r: Running) -> None:
+        assert (await r.command("network6-del", {"name": "hosted", "subnets-action": "delete"}))[
+            "result"
+        ] == 0
+        sub = {"id": 30, "subnet": "2001:db8:30::/64", "reservations": [own]}
+        back = {"name": "back", "subnet6": [sub]}
+        assert (await r.command("network6-add", {"shared-networks": [back]}))["result"] == 0
+        assert await kept_shown(r) is None
+        by_old = {"subnet-id": 30, "identifier-type": "duid", "identifier": "01:02:03"}
+        assert (await r.command("reservation-get", by_old))["result"] == 3
+        by_own = {"subnet-id": 30, "identifier-type": "duid", "identifier": "0a:0b:0c"}
+        assert (await r.command("reservation-get", by_own))["result"] == 0
+
+    run_hosted(tmp_path, check)
+
+
+def test_refused_network_add_changes_no_kept_reservations(tmp_path: Path) -> None:
+    async def check(r: Running) -> None:
+        assert (await r.command("network6-del", {"name": "hosted", "subnets-action": "delete"}))[
+            "result"
+        ] == 0
+        before = await kept_shown(r)
+        bad = {"name": "back", "subnet6": [{"id": 30, "subnet": "2001:db8:30::/64"}, {"id": 1}]}
+        assert (await r.command("network6-add", {"shared-networks": [bad]}))["result"] == 1
+        assert await kept_shown(r) == before
 
     run_hosted(tmp_path, check)

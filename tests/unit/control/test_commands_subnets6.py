@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from ipaddress import IPv6Address
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.support.control_daemon6 import T0, Running, run_daemon
+from tests.support.control_daemon6 import HWADDR, T0, Clock, Running, run_daemon
+from tests.support.kea import kea_binary, kea_check
 
 from pukeko.hosts.model import IdentifierType
+from pukeko.io.daemon6 import Daemon6
 from pukeko.io.daemon_stats import commit_statistics
 from pukeko.leases.model import ChangeKind, Lease6, LeaseChange, LeaseState, LeaseType
 
@@ -516,3 +520,271 @@ def test_kept_reservation_can_be_deleted_while_its_subnet_is_gone(tmp_path: Path
         assert r.daemon.hosts is not None and len(r.daemon.hosts) == 0
 
     run_with_hosts(tmp_path, check)
+
+
+# -- kept reservations live in the configuration (user-context) ---------------------------------
+
+KEPT = "pukeko-kept-reservations"
+KEPT_HOST = {"duid": "01:02:03:04", "ip-addresses": ["2001:db8:1::99"], "hostname": "kept"}
+
+
+def kept_of(document: dict[str, Any]) -> Any:
+    """The kept reservations of a config-get / config-write document (None when absent)."""
+    return document["Dhcp6"].get("user-context", {}).get(KEPT)
+
+
+def run_on_file(tmp: Path, path: Path, test: Any) -> None:
+    """Start a fresh daemon on the configuration file ``path`` and run ``test``."""
+
+    async def main() -> None:
+        daemon = Daemon6(
+            str(path),
+            clock=Clock(),
+            env={"KEA_PIDFILE_DIR": str(tmp)},
+            open_sockets=False,
+            hwaddr_source=lambda: HWADDR,
+        )
+        await daemon.start()
+        try:
+            await test(Running(daemon, Clock()))
+        finally:
+            await daemon.stop()
+
+    asyncio.run(main())
+
+
+def run_kept(tmp: Path, test: Any, subnets: Any = None, **overrides: Any) -> None:
+    """A daemon with subnet 1 holding KEPT_HOST and the subnet and host hooks."""
+    hooks = [{"library": "/opt/libdhcp_subnet_cmds.so"}, HOST_HOOK]
+    subnets = subnets if subnets is not None else [{**subnet(1), "reservations": [KEPT_HOST]}]
+    run_daemon(tmp, test, **{"hooks-libraries": hooks, "subnet6": subnets, **overrides})
+
+
+def test_kept_reservations_survive_config_write_and_a_restart(tmp_path: Path) -> None:
+    written = tmp_path / "written.json"
+
+    async def keep(r: Running) -> None:
+        assert (await r.command("subnet6-del", {"id": 1}))["result"] == 0
+        assert r.daemon.hosts is not None and len(r.daemon.hosts) == 0  # not served
+        kept = kept_of((await r.command("config-get"))["arguments"])
+        assert list(kept) == ["1"] and len(kept["1"]) == 1
+        assert kept["1"][0]["duid"] == "01:02:03:04"
+        assert kept["1"][0]["ip-addresses"] == ["2001:db8:1::99"]
+        assert kept["1"][0]["hostname"] == "kept"
+        got = await r.command("config-write", {"filename": str(written)})
+        assert got["result"] == 0
+        assert kept_of(json.loads(written.read_text())) == kept
+
+    async def restarted(r: Running) -> None:
+        assert r.daemon.running_config().subnets_by_id == {}
+        assert r.daemon.hosts is not None and len(r.daemon.hosts) == 0
+        got = await r.command("reservation-get", BY_DUID)
+        assert got["result"] == 0 and got["arguments"]["hostname"] == "kept"
+        assert (await r.command("subnet6-add", {"subnet6": [subnet(1)]}))["result"] == 0
+        assert len(r.daemon.hosts) == 1  # served again
+        host = await r.daemon.hosts.get_by_id(6, 1, IdentifierType.DUID, bytes.fromhex("01020304"))
+        assert host is not None and host.hostname == "kept"
+        shown = (await r.command("config-get"))["arguments"]
+        assert "user-context" not in shown["Dhcp6"]  # made for the kept ones only
+        assert shown["Dhcp6"]["subnet6"][0]["reservations"][0]["duid"] == "01:02:03:04"
+        assert (await r.command("reservation-get", BY_DUID))["result"] == 0
+
+    (tmp_path / "a").mkdir()
+    run_kept(tmp_path / "a", keep)
+    run_on_file(tmp_path, written, restarted)
+
+
+def test_config_set_brings_kept_reservations_back(tmp_path: Path) -> None:
+    async def check(r: Running) -> None:
+        assert (await r.command("subnet6-del", {"id": 1}))["result"] == 0
+        saved = (await r.command("config-get"))["arguments"]
+        assert (await r.command("reservation-del", BY_DUID)) == {
+            "result": 0,
+            "text": "Host deleted.",
+        }
+        assert kept_of((await r.command("config-get"))["arguments"]) is None
+        assert (await r.command("reservation-get", BY_DUID))["result"] == 3
+        assert (await r.command("config-set", saved))["result"] == 0
+        assert (await r.command("reservation-get", BY_DUID))["result"] == 0
+        assert r.daemon.hosts is not None and len(r.daemon.hosts) == 0  # found, not served
+        assert (await r.command("config-reload"))["result"] == 0  # the -c file: subnet 1 back
+        assert kept_of((await r.command("config-get"))["arguments"]) is None
+        assert len(r.daemon.hosts) == 1
+
+    run_kept(tmp_path, check)
+
+
+def test_del_keeps_other_user_context_keys_and_replaces_a_stale_entry(tmp_path: Path) -> None:
+    stale = {"duid": "0a:0b", "ip-addresses": ["2001:db8:1::5"]}
+    context = {"note": "mine", KEPT: {"1": [stale], "9": [{"duid": "09:09"}]}}
+
+    async def check(r: Running) -> None:
+        assert (await r.command("subnet6-del", {"id": 1}))["result"] == 0
+        shown = (await r.command("config-get"))["arguments"]["Dhcp6"]["user-context"]
+        assert shown["note"] == "mine"
+        assert [h["duid"] for h in shown[KEPT]["1"]] == ["01:02:03:04"]  # the subnet's own
+        assert shown[KEPT]["9"] == [{"duid": "09:09"}]
+
+    run_kept(tmp_path, check, **{"user-context": context})
+
+
+def test_del_with_reservations_action_delete_drops_a_kept_entry(tmp_path: Path) -> None:
+    context = {"note": "mine", KEPT: {"1": [{"duid": "0a:0b"}]}}
+
+    async def check(r: Running) -> None:
+        got = await r.command("subnet6-del", {"id": 1, "reservations-action": "delete"})
+        assert got["result"] == 0
+        shown = (await r.command("config-get"))["arguments"]["Dhcp6"]
+        assert shown["user-context"] == {"note": "mine"}
+        assert (await r.command("reservation-get", BY_DUID))["result"] == 3
+        by_old = {"subnet-id": 1, "identifier-type": "duid", "identifier": "0a:0b"}
+        assert (await r.command("reservation-get", by_old))["result"] == 3
+
+    run_kept(tmp_path, check, **{"user-context": context})
+
+
+def test_auto_write_writes_kept_reservations_and_their_return(tmp_path: Path) -> None:
+    context = {"pukeko-auto-write-config": True}
+    path = tmp_path / "pukeko-dhcp6.conf"
+
+    async def check(r: Running) -> None:
+        assert (await r.command("subnet6-del", {"id": 1}))["result"] == 0
+        on_disk = json.loads(path.read_text())
+        assert on_disk["Dhcp6"]["user-context"]["pukeko-auto-write-config"] is True
+        assert [h["duid"] for h in kept_of(on_disk)["1"]] == ["01:02:03:04"]
+        assert (await r.command("config-reload"))["result"] == 0  # the written file
+        assert ids(r) == []
+        assert (await r.command("reservation-get", BY_DUID))["result"] == 0
+        assert (await r.command("reservation-del", BY_ADDRESS))["result"] == 0
+        assert json.loads(path.read_text())["Dhcp6"]["user-context"] == context
+        assert (await r.command("subnet6-add", {"subnet6": [subnet(1)]}))["result"] == 0
+        on_disk = json.loads(path.read_text())
+        assert on_disk["Dhcp6"]["user-context"] == context
+        assert (
+            "reservations" not in on_disk["Dhcp6"]["subnet6"][0]
+            or not (on_disk["Dhcp6"]["subnet6"][0]["reservations"])
+        )
+
+    run_kept(tmp_path, check, **{"user-context": context})
+
+
+def test_add_without_id_takes_kept_reservations_of_the_id_it_gets(tmp_path: Path) -> None:
+    async def check(r: Running) -> None:
+        assert (await r.command("subnet6-del", {"id": 1}))["result"] == 0
+        fresh = {k: v for k, v in subnet(1).items() if k != "id"}
+        got = await r.command("subnet6-add", {"subnet6": [fresh]})
+        assert got["arguments"]["subnets"] == [{"id": 1, "subnet": "2001:db8:1::/64"}]
+        assert r.daemon.hosts is not None and len(r.daemon.hosts) == 1
+        assert kept_of((await r.command("config-get"))["arguments"]) is None
+
+    run_kept(tmp_path, check)
+
+
+def test_refused_add_leaves_the_kept_reservations(tmp_path: Path) -> None:
+    async def check(r: Running) -> None:
+        assert (await r.command("subnet6-del", {"id": 1}))["result"] == 0
+        elsewhere = {"id": 1, "subnet": "2001:db8:77::/64"}  # the reserved address is outside
+        got = await r.command("subnet6-add", {"subnet6": [elsewhere]})
+        assert got["result"] == 1 and "reservations[0]" in got["text"]
+        assert [h["duid"] for h in kept_of((await r.command("config-get"))["arguments"])["1"]] == [
+            "01:02:03:04"
+        ]
+        assert (await r.command("reservation-get", BY_DUID))["result"] == 0
+
+    run_kept(tmp_path, check)
+
+
+MALFORMED = [
+    "junk",
+    ["1"],
+    {
+        "x": [KEPT_HOST],
+        "01": [KEPT_HOST],
+        "0": [KEPT_HOST],
+        "3": "not a list",
+        "2": [
+            5,
+            "text",
+            {"hostname": "no identifier"},
+            {"duid": "zz:zz"},
+            {"duid": "02:02", "ip-addresses": ["not-an-address"]},
+            {"duid": 5},
+            {"duid": "0a", "ip-address": "300.1.1.1"},
+            {**KEPT_HOST, "ip-addresses": ["2001:db8:2::99"]},
+        ],
+    },
+]
+
+
+@pytest.mark.parametrize("value", MALFORMED, ids=["string", "list", "bad-entries"])
+def test_malformed_kept_value_loads_and_is_ignored(tmp_path: Path, value: Any) -> None:
+    by_duid = {"subnet-id": 2, "identifier-type": "duid", "identifier": "01:02:03:04"}
+    readable = isinstance(value, dict)
+
+    async def check(r: Running) -> None:
+        for sid in (2, 3, 1):
+            got = await r.command("reservation-get-all", {"subnet-id": sid})
+            if sid == 2 and readable:
+                assert got["text"] == "1 IPv6 host(s) found."
+            elif sid != 1:
+                assert got == {
+                    "result": 1,
+                    "text": f"IPv6 subnet with ID of '{sid}' is not configured",
+                }
+        by_id = await r.command(
+            "reservation-get-by-id", {"identifier-type": "duid", "identifier": "01:02:03:04"}
+        )
+        assert [h["subnet-id"] for h in by_id["arguments"]["hosts"]] == [1, 2][: 1 + readable]
+        assert (await r.command("reservation-get", by_duid))["result"] == (0 if readable else 3)
+        for duid in ("02:02", "0a"):
+            gone = {"subnet-id": 2, "identifier-type": "duid", "identifier": duid}
+            assert (await r.command("reservation-get", gone))["result"] == 3
+            assert (await r.command("reservation-del", gone))["result"] == 1
+        added = await r.command("subnet6-add", {"subnet6": [subnet(2)]})
+        assert added["result"] == 0
+        assert r.daemon.hosts is not None and len(r.daemon.hosts) == 1 + readable
+        assert (await r.command("subnet6-del", {"id": 1}))["result"] == 0
+        kept = kept_of((await r.command("config-get"))["arguments"])
+        assert [h["duid"] for h in kept["1"]] == ["01:02:03:04"]
+        assert "2" not in kept
+
+    run_kept(tmp_path, check, **{"user-context": {KEPT: value}})
+
+
+def test_readable_but_invalid_kept_entry_refuses_the_add_until_deleted(tmp_path: Path) -> None:
+    bad = {"duid": "05:05", "option-data": [{"name": "dns-servers", "data": "not-an-address"}]}
+    context = {KEPT: {"2": [bad, {**KEPT_HOST, "ip-addresses": ["2001:db8:2::99"]}]}}
+    by_bad = {"subnet-id": 2, "identifier-type": "duid", "identifier": "05:05"}
+
+    async def check(r: Running) -> None:
+        got = await r.command("subnet6-add", {"subnet6": [subnet(2)]})
+        assert got["result"] == 1 and "reservations[0].option-data[0]" in got["text"]
+        assert len(kept_of((await r.command("config-get"))["arguments"])["2"]) == 2  # unchanged
+        assert (await r.command("reservation-get", by_bad))["result"] == 0
+        assert (await r.command("reservation-del", by_bad))["result"] == 0
+        assert (await r.command("subnet6-add", {"subnet6": [subnet(2)]}))["result"] == 0
+        assert r.daemon.hosts is not None and len(r.daemon.hosts) == 2
+
+    run_kept(tmp_path, check, **{"user-context": context})
+
+
+@pytest.mark.kea
+def test_kea_loads_a_file_written_with_kept_reservations(tmp_path: Path) -> None:
+    if kea_binary(6) is None:
+        pytest.skip("Kea 2.2 is not installed")
+    written = tmp_path / "written.json"
+
+    async def check(r: Running) -> None:
+        assert (await r.command("subnet6-del", {"id": 1}))["result"] == 0
+        assert (await r.command("config-write", {"filename": str(written)}))["result"] == 0
+
+    run_kept(tmp_path, check, **{"client-classes": [{"name": "lab"}]})
+    document = json.loads(written.read_text())
+    assert kept_of(document)["1"][0]["duid"] == "01:02:03:04"
+    # Not about kept reservations: host_cmds / subnet_cmds are ISC premium hooks (not
+    # installed) and the test daemon's logger has an empty output_options list.
+    del document["Dhcp6"]["hooks-libraries"], document["Dhcp6"]["loggers"]
+    for_kea = tmp_path / "for-kea.json"
+    for_kea.write_text(json.dumps(document))
+    verdict = kea_check(6, for_kea, None)
+    assert verdict.ok, verdict.output
