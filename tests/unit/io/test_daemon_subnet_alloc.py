@@ -11,7 +11,7 @@ from tests.support.control_daemon6 import SUBNET_HOOK, Running, run_daemon
 
 from pukeko.config.load import load_config
 from pukeko.config.model import Config
-from pukeko.io.daemon6 import unchanged_subnets
+from pukeko.io.daemon6_base import unchanged_subnets
 
 LEASE_HOOK = {"library": "/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_lease_cmds.so"}
 
