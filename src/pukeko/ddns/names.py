@@ -6,35 +6,47 @@ absolute; whether a Client FQDN carries a *partial* name is a separate flag (RFC
 * wire form (:func:`read_wire_name`): length-prefixed labels up to a zero length; labels of
   64..191 bytes are unknown label types, and a compression pointer is never valid inside an
   option (Kea refuses every pointer that does not point before the name's first byte);
-* text form (:func:`parse_text_name`, Kea's ``stringParse``): ``.``-separated labels with
-  ``\\c`` and ``\\DDD`` escapes, ``.`` or ``@`` alone for the root; no empty label, labels of at
-  most 63 bytes, at most 255 bytes on the wire;
-* printing (:func:`name_text`, Kea's ``LabelSequence::toText``): ``"().;\\@$`` escaped with a
-  backslash, bytes outside ``!``..``~`` as ``\\DDD``; :func:`raw_text` prints labels unescaped.
+* text form (:func:`parse_text_name`): the one text parser of :mod:`pukeko.wire.dnsname`
+  (Kea's ``stringParse``), its errors raised as :class:`InvalidName`;
+* printing (:func:`name_text`, :func:`raw_text`): re-exported from :mod:`pukeko.wire.dnsname`.
 
-Text here is a ``str`` whose characters are bytes (latin-1), so names never fail to decode.
+Text is a ``str`` of UTF-8 text with undecodable bytes as lone surrogates (``surrogateescape``):
+configuration text, lease-file text and :func:`raw_text` all follow that rule.
 """
 
 from __future__ import annotations
 
 from pukeko.wire.buffer import FormError
+from pukeko.wire.dnsname import (
+    MAX_LABEL,
+    MAX_WIRE,
+    Labels,
+    NameTextError,
+    name_text,
+    parse_name,
+    raw_text,
+    wire_length,
+    wire_name,
+)
 
-MAX_WIRE = 255  # RFC 1035 §2.3.4: a name takes at most 255 bytes on the wire
-MAX_LABEL = 63  # RFC 1035 §2.3.4: a label is at most 63 bytes
+__all__ = [
+    "MAX_LABEL",
+    "MAX_WIRE",
+    "InvalidName",
+    "Labels",
+    "canonical_text",
+    "name_text",
+    "parse_text_name",
+    "raw_text",
+    "read_wire_name",
+    "wire_length",
+    "wire_name",
+]
 
-Labels = tuple[bytes, ...]
+# DDNS code raises and catches the text parser's own error: Kea's messages, one error type.
+InvalidName = NameTextError
 
-_SPECIAL = frozenset(b'"().;\\@$')  # printed with a backslash (zone file specials)
 _LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
-
-
-class InvalidName(ValueError):
-    """A domain name in text form that Kea's name parser refuses."""
-
-
-def wire_length(labels: Labels) -> int:
-    """Bytes the name takes on the wire with its root label."""
-    return sum(len(label) + 1 for label in labels) + 1
 
 
 def read_wire_name(data: bytes, downcase: bool = True) -> Labels:
@@ -66,103 +78,11 @@ def read_wire_name(data: bytes, downcase: bool = True) -> Labels:
     raise FormError("incomplete wire-format domain name", pos)
 
 
-def wire_name(labels: Labels, absolute: bool = True) -> bytes:
-    """The name on the wire; a partial name leaves out the root label (RFC 4704 §4.2)."""
-    out = bytearray()
-    for label in labels:
-        out.append(len(label))
-        out += label
-    if absolute:
-        out.append(0)
-    return bytes(out)
-
-
-def _label_text(label: bytes) -> str:
-    parts: list[str] = []
-    for c in label:
-        if c in _SPECIAL:
-            parts.append("\\" + chr(c))
-        elif 0x20 < c < 0x7F:
-            parts.append(chr(c))
-        else:
-            parts.append(f"\\{c:03d}")
-    return "".join(parts)
-
-
-def name_text(labels: Labels, omit_final_dot: bool = False) -> str:
-    """Kea's ``Name::toText``: escaped labels joined by dots; the root prints as ``.``."""
-    if not labels:
-        return "."
-    text = ".".join(_label_text(label) for label in labels)
-    return text if omit_final_dot else text + "."
-
-
-def raw_text(labels: Labels, omit_final_dot: bool = False) -> str:
-    """Kea's ``Name::toRawText``: the labels unescaped (bytes as latin-1 characters)."""
-    if not labels:
-        return "."
-    text = ".".join(label.decode("latin-1") for label in labels)
-    return text if omit_final_dot else text + "."
-
-
 def parse_text_name(text: str, downcase: bool = False) -> Labels:
     """The labels of a name in text form (Kea's ``Name(text, downcase)``); :class:`InvalidName`."""
-    data = text_bytes(text)
-    if not data:
-        raise InvalidName("empty domain name")
-    if data in (b".", b"@"):
-        return ()
-    labels: list[bytes] = []
-    label = bytearray()
-    pos, end = 0, len(data)
-    while pos < end:
-        c = data[pos]
-        pos += 1
-        if c == 0x2E:  # '.'
-            if not label:
-                raise InvalidName(f"empty label in {text!r}")
-            labels.append(bytes(label))
-            label = bytearray()
-            continue
-        if c == 0x5C:  # '\\'
-            c, pos = _escape(data, pos, text, at_start=not label)
-        if len(label) >= MAX_LABEL:
-            raise InvalidName(f"label is too long in {text!r}")
-        label.append(c)
-    if label:
-        labels.append(bytes(label))
-    result = tuple(lbl.translate(_LOWER) if downcase else lbl for lbl in labels)
-    if wire_length(result) > MAX_WIRE:
-        raise InvalidName(f"domain name is too long: {text!r}")
-    return result
-
-
-def text_bytes(text: str) -> bytes:
-    """The bytes of a name's text: latin-1 characters as bytes, anything else as UTF-8."""
-    try:
-        return text.encode("latin-1")
-    except UnicodeEncodeError:
-        return text.encode("utf-8")
-
-
-def _escape(data: bytes, pos: int, text: str, at_start: bool) -> tuple[int, int]:
-    """The byte a ``\\c`` or ``\\DDD`` escape stands for, and the position after it."""
-    if pos >= len(data):
-        raise InvalidName(f"incomplete escape in {text!r}")
-    c = data[pos]
-    if at_start and c == 0x5B:  # '\[' starts a bit-string label (RFC 2673), unsupported
-        raise InvalidName(f"invalid label type in {text!r}")
-    if not 0x30 <= c <= 0x39:
-        return c, pos + 1
-    digits = data[pos : pos + 3]
-    if len(digits) < 3 or not digits.isdigit():
-        raise InvalidName(f"incomplete decimal escape in {text!r}")
-    value = int(digits)
-    if value > 255:
-        raise InvalidName(f"escaped decimal value is too large in {text!r}")
-    return value, pos + 3
+    return parse_name(text, downcase)
 
 
 def canonical_text(text: str) -> str:
     """``text`` parsed and printed again, with its final dot (Kea ``Name(text).toText()``)."""
-    return name_text(parse_text_name(text))
+    return name_text(parse_name(text))

@@ -35,6 +35,8 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from pukeko.wire.buffer import FormError, Reader
+from pukeko.wire.dnsname import MAX_LABEL, MAX_WIRE, NameTextError, parse_name, wire_name
+from pukeko.wire.dnsname import name_text as name_text
 
 # Kea's util::str::trim() removes exactly these characters.
 KEA_BLANKS = " \t\n"
@@ -42,8 +44,6 @@ _DECIMAL = re.compile(r"[+-]?[0-9]+")
 _HEXADECIMAL = re.compile(r"[+-]?(?:0[xX])?([0-9a-fA-F]+)")
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
-_MAX_LABEL = 63
-_MAX_NAME_WIRE = 255
 _STRING_CODEC = ("utf-8", "surrogateescape")
 
 
@@ -336,62 +336,24 @@ def _psid_text(value: object) -> str:
 # ---------------------------------------------------------------- fqdn (RFC 1035 §3.1)
 
 
-def _name_labels(text: str) -> list[bytes]:
-    """Split a text domain name into raw labels, handling ``\\c`` and ``\\DDD`` escapes."""
-    data = text.encode(*_STRING_CODEC)
-    if data in (b".", b"@"):
-        return []
-    labels: list[bytes] = []
-    label = bytearray()
-    pos = 0
-    while pos < len(data):
-        byte = data[pos]
-        pos += 1
-        if byte == 0x2E:  # '.'
-            if not label:
-                raise OptionValueError(f"duplicate period in '{text}'")
-            labels.append(bytes(label))
-            label = bytearray()
-            continue
-        if byte == 0x5C:  # '\\'
-            byte, pos = _name_escape(data, pos, text)
-        label.append(byte)
-        if len(label) > _MAX_LABEL:
-            raise OptionValueError(f"label is too long in '{text}'")
-    if label:
-        labels.append(bytes(label))
-    return labels
-
-
-def _name_escape(data: bytes, pos: int, text: str) -> tuple[int, int]:
-    if pos >= len(data):
-        raise OptionValueError(f"incomplete textual name in '{text}'")
-    if not 0x30 <= data[pos] <= 0x39:
-        return data[pos], pos + 1
-    digits = data[pos : pos + 3]
-    if len(digits) < 3 or not digits.isdigit():
-        raise OptionValueError(f"mixture of escaped digit and non-digit in '{text}'")
-    value = int(digits)
-    if value > 255:
-        raise OptionValueError(f"escaped decimal is too large in '{text}'")
-    return value, pos + 3
-
-
 def fqdn_to_wire(text: str) -> bytes:
-    """Encode a text domain name (absolute or relative) into uncompressed DNS wire format."""
-    if not text:
-        raise OptionValueError("empty domain name")
-    wire = b"".join(bytes([len(label)]) + label for label in _name_labels(text)) + b"\x00"
-    if len(wire) > _MAX_NAME_WIRE:
-        raise OptionValueError(f"name is too long in '{text}'")
-    return wire
+    """Encode a text domain name (absolute or relative) into uncompressed DNS wire format.
+
+    The text is parsed by :func:`pukeko.wire.dnsname.parse_name` (Kea ``writeFqdn``: case kept);
+    its errors become :class:`OptionValueError` with Kea's message.
+    """
+    try:
+        return wire_name(parse_name(text))
+    except NameTextError as exc:
+        raise OptionValueError(str(exc)) from None
 
 
 def _parse_fqdn(text: str, family: int) -> bytes:
     wire = fqdn_to_wire(text)
     if wire == b"\x00":
-        # Kea 2.2's OptionCustom miscounts the root name and refuses it ("option buffer
-        # truncated"); a root-only fqdn field is refused here as well.
+        # Kea 2.2's OptionCustom sizes an fqdn field as len(toText()) + 1, one byte too many
+        # for the root: it refuses a root field ("option buffer truncated") but, as the last
+        # item of an array, accepts it and drops it. Pukeko refuses the root everywhere.
         raise OptionValueError("the root name '.' is not a valid fqdn value")
     return wire
 
@@ -409,11 +371,11 @@ def read_name(reader: Reader, ctx: WireContext) -> list[bytes]:
         if length & 0xC0 == 0xC0:
             cursor = _follow_pointer(cursor, ctx, start, length)
             continue
-        if length > _MAX_LABEL:
+        if length > MAX_LABEL:
             raise FormError(f"unknown DNS label type 0x{length:02x}", start)
         labels.append(cursor.get_bytes(length))
         total += length + 1
-        if total > _MAX_NAME_WIRE:
+        if total > MAX_WIRE:
             raise FormError("domain name longer than 255 bytes", start)
 
 
@@ -426,25 +388,6 @@ def _follow_pointer(cursor: Reader, ctx: WireContext, start: int, first: int) ->
     if absolute >= start:
         raise FormError(f"bad compression pointer {target}", start)
     return Reader(cursor.data, absolute, start)
-
-
-def name_text(labels: list[bytes]) -> str:
-    """Render labels as Kea's ``Name::toText()``: absolute, special characters escaped."""
-    if not labels:
-        return "."
-    return "".join(_label_text(label) + "." for label in labels)
-
-
-def _label_text(label: bytes) -> str:
-    out = []
-    for byte in label:
-        if byte in b'"().;\\@$':
-            out.append("\\" + chr(byte))
-        elif 0x20 < byte < 0x7F:
-            out.append(chr(byte))
-        else:
-            out.append(f"\\{byte:03d}")
-    return "".join(out)
 
 
 def _read_fqdn(reader: Reader, ctx: WireContext) -> object:

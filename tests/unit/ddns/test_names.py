@@ -92,3 +92,29 @@ def test_parse_downcases_only_when_asked() -> None:
     assert parse_text_name("HoSt.Example", downcase=True) == (b"host", b"example")
     assert parse_text_name("HoSt") == (b"HoSt",)
     assert canonical_text("Host.Example") == "Host.Example."
+
+
+def test_invalid_name_is_the_text_parsers_error_with_keas_message() -> None:
+    with pytest.raises(InvalidName) as caught:
+        parse_text_name(".a")
+    assert str(caught.value) == "non terminating empty label in .a"
+    assert issubclass(InvalidName, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        # Kea reads the UTF-8 bytes of reservation and lease-file text (not latin-1).
+        ("café.example", "caf\\195\\169.example."),
+        # An undecodable lease-file byte (surrogateescape) is that byte, not a crash.
+        ("caf\udce9.example", "caf\\233.example."),
+        ("ğ.example", "\\196\\159.example."),
+    ],
+)
+def test_non_ascii_text_stands_for_its_utf8_bytes(text: str, canonical: str) -> None:
+    assert canonical_text(text) == canonical
+
+
+def test_raw_text_then_parse_gives_the_same_bytes() -> None:
+    labels = (b"caf\xc3\xa9", b"\xff", b"example")
+    assert parse_text_name(raw_text(labels)) == labels
