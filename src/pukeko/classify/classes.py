@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from pukeko.classify.ast import Expression, referenced_classes
 from pukeko.classify.evaluate import Test, compile_test
@@ -78,12 +79,7 @@ class ClassPlan:
         """Parse and compile every class test (the configuration was already checked)."""
         compiled: list[CompiledClass] = []
         known: dict[str, CompiledClass] = {}
-        space = "dhcp6" if family == 6 else "dhcp4"
-
-        def option_code(name: str) -> int | None:
-            found = spaces.by_name(space, name)
-            return found.code if found is not None else None
-
+        option_code = partial(spaces.code_of, "dhcp6" if family == 6 else "dhcp4")
         for definition in classes:
             expr = _parse(definition.test, family, option_code) if definition.test else None
             entry = CompiledClass(

@@ -16,7 +16,7 @@ from pukeko.config.checks_base import (
     IPNetwork,
     as_list,
     as_map,
-    decode_hex_text,
+    decode_hex_digits,
     maps,
     parse_address,
 )
@@ -25,6 +25,7 @@ from pukeko.config.checks_networks import HostCheck, NetworkChecks
 from pukeko.config.checks_options import OptionChecks, add_option_defs, standard_spaces
 from pukeko.config.control_sockets import check_control_sockets
 from pukeko.config.errors import ConfigError, KeyPath, Position
+from pukeko.wire.datatypes import KEA_BLANKS
 from pukeko.wire.spaces import OptionSpaces
 
 # Kea's DbAccessParser (ARM "Lease Storage", "Hosts Storage").
@@ -305,8 +306,14 @@ def _server_id(c: Collector, cfg: dict[str, object], path: KeyPath) -> None:
     if isinstance(kind, str) and kind not in DUID_TYPES:
         c.error((*path, "type"), f"unsupported DUID type '{kind}'. Expected: LLT, EN or LL")
     ident = cfg.get("identifier")
-    if isinstance(ident, str) and ident and decode_hex_text(ident) is None:
-        c.error((*path, "identifier"), f"'{ident}' is not a valid string of hexadecimal digits")
+    # dhcpsrv/cfg_duid.cc CfgDUID::setIdentifier: trimmed, then plain decodeHex (no separators,
+    # no "0x", an even digit count); a blank identifier means "none".
+    if isinstance(ident, str) and decode_hex_digits(ident.strip(KEA_BLANKS)) is None:
+        c.error(
+            (*path, "identifier"),
+            f"identifier specified in the DUID configuration '{ident.strip(KEA_BLANKS)}' "
+            "is not a valid string of hexadecimal digits",
+        )
 
 
 def _mac_sources(c: Collector, value: object, path: KeyPath) -> None:

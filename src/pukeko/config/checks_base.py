@@ -14,6 +14,8 @@ from ipaddress import (
 )
 
 from pukeko.config.errors import ConfigError, KeyPath, Position
+from pukeko.wire.datatypes import KEA_BLANKS
+from pukeko.wire.hextext import decode_formatted_hex, decode_hex
 from pukeko.wire.ipv6text import parse_ipv6
 
 IPAddress = IPv4Address | IPv6Address
@@ -100,31 +102,30 @@ def network_of(addr: IPAddress, length: int) -> IPNetwork:
 
 def decode_hex_text(text: str) -> bytes | None:
     """Kea's formatted hex (``01:02``, ``01 02``, ``0x0102``, ``102``), or None when invalid."""
-    for sep in (":", " "):
-        if sep in text:
-            parts = text.split(sep)
-            if any(not 1 <= len(p) <= 2 or not _is_hex(p) for p in parts):
-                return None
-            return bytes(int(p, 16) for p in parts)
-    digits = text[2:] if len(text) > 2 and text.startswith("0x") else text
-    if not _is_hex(digits):
+    try:
+        return decode_formatted_hex(text)
+    except ValueError:
         return None
-    if len(digits) % 2:
-        digits = "0" + digits
-    return bytes.fromhex(digits)
+
+
+def decode_hex_digits(text: str) -> bytes | None:
+    """Kea's ``decodeHex`` (pairs of digits, C whitespace ignored), or None when invalid."""
+    try:
+        return decode_hex(text)
+    except ValueError:
+        return None
 
 
 def decode_identifier(text: str) -> bytes | None:
     """A host identifier: a 'quoted string' or formatted hex (Kea's Host::setIdentifier)."""
-    if len(text) >= 2 and text[0] == "'" and text[-1] == "'":
-        inner = text[1:-1]
+    # util/strutil.cc quotedStringToBinary: blanks around the quotes and inside them are dropped.
+    trimmed = text.strip(KEA_BLANKS)
+    if len(trimmed) >= 2 and trimmed[0] == "'" and trimmed[-1] == "'":
+        inner = trimmed[1:-1].strip(KEA_BLANKS)
+        # An empty quoted text falls back to hex, which never accepts a quote.
         return inner.encode("latin-1", "replace") if inner else None
     decoded = decode_hex_text(text)
     return decoded if decoded else None
-
-
-def _is_hex(text: str) -> bool:
-    return all(c in "0123456789abcdefABCDEF" for c in text)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from pukeko.config.checks import run_checks, server_map
 from pukeko.config.checks_options import standard_spaces
@@ -67,12 +68,7 @@ def load_document(doc: Document, *, family: int) -> LoadResult:
         raise ConfigErrors(errors)
     config = build_model(root, family, spaces)
     custom = spaces.with_defs(d.definition for d in config.option_defs)
-    top = f"dhcp{family}"
-
-    def option_code(name: str) -> int | None:
-        found = custom.by_name(top, name)
-        return None if found is None else found.code
-
+    option_code = partial(custom.code_of, f"dhcp{family}")
     flex_errors = check_flex_id(
         conf.get("hooks-libraries"), family, (*base, "hooks-libraries"), doc.positions, option_code
     )

@@ -15,7 +15,7 @@ from pukeko.config.checks_base import (
     as_list,
     as_map,
     assign_subnet_ids,
-    decode_hex_text,
+    decode_hex_digits,
     decode_identifier,
     maps,
     network_of,
@@ -357,7 +357,7 @@ def _int(value: object, fallback: int) -> int:
 def _server_id(value: object) -> ServerId:
     cfg = as_map(value)
     ident = cfg.get("identifier", "")
-    raw = decode_hex_text(ident) if isinstance(ident, str) else None
+    raw = decode_hex_digits(ident) if isinstance(ident, str) else None
     typed = {"type", "identifier", "htype", "time", "enterprise-id", "persist"}
     return ServerId(
         type=str(cfg.get("type", "LLT")),

@@ -24,13 +24,14 @@ from typing import Any
 from pukeko.config.model import Config, Subnet
 from pukeko.control.answers import to_kea_json
 from pukeko.leases.model import Lease6, LeaseState, LeaseType
+from pukeko.wire.duid import duid_from_text as wire_duid_from_text
+from pukeko.wire.hextext import decode_separated_hex
 
 POSITION = "<wire>:0:0"
 MAX_DUID_LEN = 128  # dhcp/duid.h DUID::MAX_DUID_LEN
 MAX_HWADDR_LEN = 20  # dhcp/hwaddr.h HWAddr::MAX_HWADDR_LEN
 MIN_CLIENT_ID_LEN = 2  # dhcp/duid.h ClientId::MIN_CLIENT_ID_LEN
 UINT32_MAX = 0xFFFFFFFF
-_HEX = frozenset("0123456789abcdefABCDEF")
 _MISSING = object()
 ZERO6 = IPv6Address(0)
 
@@ -160,54 +161,20 @@ def get_address(scope: Any, name: str) -> IPv6Address | IPv4Address:
 # ---------------------------------------------------------------- identifiers (util/strutil.cc)
 
 
-def _separated_hex(text: str, sep: str) -> bytes:
-    """``decodeSeparatedHexString``."""
-    tokens = text.split(sep)
-    out = bytearray()
-    for token in tokens:
-        if len(tokens) > 1 and not token:
-            raise ArgumentError(
-                f"two consecutive separators ('{sep}') specified in a decoded string '{text}'"
-            )
-        if len(token) > 2:
-            raise ArgumentError(f"invalid format of the decoded string '{text}'")
-        for char in token:
-            if char not in _HEX:
-                raise ArgumentError(
-                    f"'{char}' is not a valid hexadecimal digit in decoded string '{text}'"
-                )
-        if token:
-            out.append(int(token, 16))
-    return bytes(out)
-
-
-def formatted_hex(text: str) -> bytes:
-    """``decodeFormattedHexString``: colon- or space-separated octets, or plain hex digits."""
-    if ":" in text:
-        return _separated_hex(text, ":")
-    if " " in text:
-        return _separated_hex(text, " ")
-    digits = text[2:] if len(text) > 2 and text.startswith("0x") else text
-    if len(text) % 2:
-        digits = "0" + digits
-    if not set(digits) <= _HEX:
-        raise ArgumentError(f"'{text}' is not a valid string of hexadecimal digits")
-    return bytes.fromhex(digits)
-
-
 def duid_from_text(text: str) -> bytes:
     """``DUID::fromText``."""
-    data = formatted_hex(text)
-    if len(data) > MAX_DUID_LEN:
-        raise ArgumentError(f"DUID size is {len(data)} bytes, exceeds maximum of {MAX_DUID_LEN}")
-    if not data:
-        raise ArgumentError("Empty DUIDs are not allowed")
-    return data
+    try:
+        return wire_duid_from_text(text, MAX_DUID_LEN)
+    except ValueError as exc:
+        raise ArgumentError(str(exc)) from None
 
 
 def hwaddr_from_text(text: str) -> bytes:
     """``HWAddr::fromText``."""
-    data = _separated_hex(text, ":")
+    try:
+        data = decode_separated_hex(text, ":")
+    except ValueError as exc:
+        raise ArgumentError(str(exc)) from None
     if len(data) > MAX_HWADDR_LEN:
         raise ArgumentError("address vector size exceeds MAX_HWADDR_LEN")
     return data

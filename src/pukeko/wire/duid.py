@@ -7,11 +7,11 @@ operator needs one. Kea prints DUIDs as lowercase colon-separated hex ("00:01:00
 
 from __future__ import annotations
 
-import string
 import struct
 from dataclasses import dataclass
 
 from pukeko.wire.buffer import FormError
+from pukeko.wire.hextext import decode_formatted_hex
 
 DUID_LLT = 1  # RFC 8415 §11.2: link-layer address plus time
 DUID_EN = 2  # §11.3: enterprise number plus identifier
@@ -33,7 +33,6 @@ KEA_MAX_DUID_LEN = 128  # Kea's DUID::MAX_DUID_LEN (duid.h), also used for text 
 _LLT = struct.Struct("!HHI")
 _LL = struct.Struct("!HH")
 _EN = struct.Struct("!HI")
-_HEX = frozenset(string.hexdigits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,38 +169,12 @@ def duid_to_text(data: bytes) -> str:
 def duid_from_text(text: str, max_len: int = KEA_MAX_DUID_LEN) -> bytes:
     """Parse a DUID the way Kea's DUID::fromText does; ValueError when Kea would refuse it.
 
-    Accepted: octets of one or two hex digits separated by colons ("0:1:a0:ff") or by spaces,
-    or a continuous hex string, optionally "0x"-prefixed, an odd digit count gaining a leading 0.
+    The text is Kea's formatted hex (:func:`pukeko.wire.hextext.decode_formatted_hex`).
     """
     data = decode_formatted_hex(text)
-    if not data:
-        raise ValueError("empty DUIDs are not allowed")
+    # dhcp/duid.cc DUID::DUID: the size is checked before emptiness; the texts are Kea's.
     if len(data) > max_len:
-        raise ValueError(f"DUID of {len(data)} bytes exceeds the maximum of {max_len}")
+        raise ValueError(f"DUID size is {len(data)} bytes, exceeds maximum of {max_len}")
+    if not data:
+        raise ValueError("Empty DUIDs are not allowed")
     return data
-
-
-def decode_formatted_hex(text: str) -> bytes:
-    """Kea's decodeFormattedHexString: colon- or space-separated octets, or plain hex."""
-    if ":" in text:
-        return _decode_separated(text, ":")
-    if " " in text:
-        return _decode_separated(text, " ")
-    digits = text[2:] if len(text) > 2 and text.startswith("0x") else text
-    if not set(digits) <= _HEX:
-        raise ValueError(f"'{text}' is not a valid string of hexadecimal digits")
-    if len(digits) % 2:
-        digits = "0" + digits
-    return bytes.fromhex(digits)
-
-
-def _decode_separated(text: str, sep: str) -> bytes:
-    tokens = text.split(sep)
-    out = bytearray()
-    for token in tokens:
-        if not token:
-            raise ValueError(f"two consecutive separators ('{sep}') in '{text}'")
-        if len(token) > 2 or not set(token) <= _HEX:
-            raise ValueError(f"invalid octet '{token}' in '{text}'")
-        out.append(int(token, 16))
-    return bytes(out)

@@ -129,6 +129,11 @@ class OptionSpaces:
                 return found
         return None
 
+    def code_of(self, space: str, name: str) -> int | None:
+        """The code of the option called ``name`` in ``space`` (as :meth:`by_name`), or None."""
+        found = self.by_name(space, name)
+        return None if found is None else found.code
+
     def is_standard(self, defn: OptionDef) -> bool:
         """True when ``defn`` is one of the standard rows (not configured, not last resort)."""
         return self._standard.by_code.get((defn.space, defn.code)) == defn

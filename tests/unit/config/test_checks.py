@@ -413,6 +413,39 @@ CASES = [
         '"0g:02"',
     ),
     Case(
+        "duid whose tab makes an odd digit count",
+        6,
+        S6 + '"reservations": [{"duid": "01\\t02",\n"hostname": "a"}]}]',
+        "Dhcp6.subnet6[0].reservations[0].duid",
+        "invalid host identifier value",
+        '"01\\t02"',
+    ),
+    Case(
+        "server-id identifier with colons (plain decodeHex)",
+        6,
+        '"server-id": {"type": "EN", "enterprise-id": 1,\n"identifier": "01:02"},',
+        "Dhcp6.server-id.identifier",
+        "identifier specified in the DUID configuration '01:02' is not a valid string of "
+        "hexadecimal digits",
+        '"identifier"',
+    ),
+    Case(
+        "server-id identifier with a 0x prefix",
+        6,
+        '"server-id": {"type": "EN", "enterprise-id": 1,\n"identifier": " 0x0102 "},',
+        "Dhcp6.server-id.identifier",
+        "identifier specified in the DUID configuration '0x0102' is not",
+        '"identifier"',
+    ),
+    Case(
+        "server-id identifier with an odd digit count",
+        6,
+        '"server-id": {"type": "EN", "enterprise-id": 1,\n"identifier": "102"},',
+        "Dhcp6.server-id.identifier",
+        "'102' is not a valid string of hexadecimal digits",
+        '"identifier"',
+    ),
+    Case(
         "two identifiers",
         6,
         S6 + '"reservations": [{"duid": "01:02", "hw-address": "01:02",\n"hostname": "a"}]}]',
@@ -520,6 +553,20 @@ ACCEPTED = [
         "flex-id as a quoted string",
         S6 + '"reservations": [{"flex-id": "\'abc\'", "hostname": "a"}]}]',
     ),
+    (
+        6,
+        "host identifiers: quotes with blanks around and inside, hex with C whitespace",
+        S6 + '"reservations": [{"flex-id": " \'abc\' ", "hostname": "a"},\n'
+        '{"flex-id": "\' abd \'", "hostname": "b"},\n'
+        '{"duid": "\\t\\t0102", "hostname": "c"},\n'
+        '{"duid": "0x\\u000b\\f0103", "hostname": "d"}]}]',
+    ),
+    (
+        6,
+        "server-id identifier: spaces anywhere, blank means none",
+        '"server-id": {"type": "EN", "enterprise-id": 1, "identifier": " 01 02\\t"},',
+    ),
+    (6, "server-id identifier blank", '"server-id": {"type": "LL", "identifier": "  "},'),
     (
         6,
         "custom option in the config's option-def",

@@ -155,3 +155,18 @@ def test_interface_names_cover_networks(config: Config) -> None:
         ' "subnet6": [{"subnet": "2001:db8::/64", "interface": "eth9"}]}}'
     )
     assert load_config(text, family=6).config.interface_names == ("eth0", "*", "eth9")
+
+
+def test_identifiers_decoded_as_kea_does() -> None:
+    """server-id takes plain decodeHex; host identifiers take quoted text or formatted hex."""
+    text = """{"Dhcp6": {
+      "server-id": {"type": "EN", "enterprise-id": 9, "identifier": " 01 0a\\tff "},
+      "subnet6": [{"id": 1, "subnet": "2001:db8:1::/64", "reservations": [
+        {"flex-id": " ' abc ' ", "hostname": "a"},
+        {"duid": "0x\\t\\t0102", "hostname": "b"},
+        {"duid": "1 2 3", "hostname": "c"}]}]}}"""
+    config = load_config(text, family=6).config
+    assert config.server_id is not None
+    assert config.server_id.identifier == b"\x01\x0a\xff"
+    hosts = config.subnets[0].reservations
+    assert [h.identifier for h in hosts] == [b"abc", b"\x01\x02", b"\x01\x02\x03"]

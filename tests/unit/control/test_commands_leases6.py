@@ -348,6 +348,18 @@ def test_get_all_page_duid_hostname() -> None:
             {"duid": "xyz"},
             "'xyz' is not a valid string of hexadecimal digits",
         ),
+        # checked against Kea 2.2: C whitespace counts for the odd-length rule
+        (
+            "lease6-get-by-duid",
+            {"duid": "01\t02"},
+            "'01\t02' is not a valid string of hexadecimal digits",
+        ),
+        ("lease6-get-by-duid", {"duid": "\t\t"}, "Empty DUIDs are not allowed"),
+        (
+            "lease6-get",
+            {"identifier-type": "hw-address", "identifier": "0102", "subnet-id": 1},
+            "invalid format of the decoded string '0102'",
+        ),
         ("lease6-get-by-hostname", {"hostname": ""}, "'hostname' parameter is empty"),
         ("lease6-get-all", [1], "get(string) called on a non-map Element"),
         ("lease6-get-all", {"subnets": 1}, "'subnets' parameter must be a list"),

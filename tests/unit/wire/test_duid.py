@@ -11,7 +11,6 @@ from pukeko.wire.duid import (
     DuidLlt,
     DuidUnknown,
     DuidUuid,
-    decode_formatted_hex,
     duid_from_text,
     duid_hwaddr,
     duid_time,
@@ -21,6 +20,7 @@ from pukeko.wire.duid import (
     make_duid_llt,
     parse_duid,
 )
+from pukeko.wire.hextext import decode_formatted_hex
 
 MAC = bytes.fromhex("080027fe8f95")
 LLT = bytes.fromhex("00010001 2b4c5d6e 080027fe8f95")  # hw 1 (Ethernet), time 0x2b4c5d6e
@@ -106,6 +106,7 @@ def test_text_form_is_kea_style() -> None:
         ("102", b"\x01\x02"),  # odd digit count gains a leading zero
         ("0x102", b"\x01\x02"),
         ("a", b"\x0a"),
+        ("\t\t0102", b"\x01\x02"),  # decodeHex skips C whitespace (Kea 2.2 accepts it)
     ],
 )
 def test_from_text_accepts_kea_forms(text: str, expected: bytes) -> None:
@@ -136,3 +137,18 @@ def test_text_round_trip() -> None:
     for raw in (LLT, EN, LL, UUID):
         assert duid_from_text(duid_to_text(raw)) == raw
     assert decode_formatted_hex("01:02") == b"\x01\x02"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "Empty DUIDs are not allowed"),
+        ("\t\t", "Empty DUIDs are not allowed"),
+        ("ab" * 129, "DUID size is 129 bytes, exceeds maximum of 128"),
+        ("00::01", "two consecutive separators (':') specified in a decoded string '00::01'"),
+    ],
+)
+def test_from_text_refuses_with_keas_text(text: str, message: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        duid_from_text(text)
+    assert str(caught.value) == message

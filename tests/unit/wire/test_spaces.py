@@ -37,6 +37,25 @@ def test_lookups_by_code_and_name(spaces: OptionSpaces) -> None:
     assert spaces.by_name("s46-cont-mape-options", "dns-servers") is None
 
 
+def test_code_of_resolves_a_name_in_its_space(spaces: OptionSpaces) -> None:
+    assert spaces.code_of("dhcp6", "dns-servers") == 23
+    assert spaces.code_of("s46-cont-mape-options", "s46-br") == 90
+    assert spaces.code_of("dhcp6", "s46-br") is None  # names are per space
+    assert spaces.code_of("dhcp6", "no-such-option") is None
+    grown = spaces.with_defs([OptionDef("my-opt", 1000, "uint8", "dhcp6")])
+    assert grown.code_of("dhcp6", "my-opt") == 1000
+    assert spaces.code_of("dhcp6", "my-opt") is None  # the original registry is unchanged
+
+
+def test_code_of_sees_configured_then_standard_then_last_resort() -> None:
+    v4 = OptionSpaces(4, (), last_resort=LAST_RESORT)
+    assert v4.code_of("dhcp4", "vendor-encapsulated-options") == 43
+    vendor = OptionSpaces(6, STANDARD).with_defs(
+        [OptionDef("tftp-servers", 40, "uint16", "vendor-4491")]
+    )
+    assert vendor.code_of("vendor-4491", "tftp-servers") == 40  # configured shadows standard
+
+
 def test_with_defs_returns_a_new_registry(spaces: OptionSpaces) -> None:
     foo = OptionDef("foo", 1000, "uint32", "dhcp6")
     grown = spaces.with_defs([foo])

@@ -23,6 +23,7 @@ DHCPv6 host exists (:meth:`HostPolicy6.active`). Every lookup is a dict lookup i
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from ipaddress import IPv6Address
 
 from pukeko.classify.evaluate import Value, compile_value
@@ -83,11 +84,7 @@ def flex_expression(config: Config, spaces: OptionSpaces) -> Value | None:
         text = hook.parameters.get("identifier-expression")
         if not isinstance(text, str) or not text:
             return None
-
-        def option_code(name: str) -> int | None:
-            found = spaces.by_name("dhcp6", name)
-            return found.code if found is not None else None
-
+        option_code = partial(spaces.code_of, "dhcp6")
         try:
             expr = parse_expression(text, family=6, option_code=option_code, want="string")
         except ExpressionError:

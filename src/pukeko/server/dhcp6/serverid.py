@@ -19,12 +19,12 @@ from pukeko.wire.duid import (
     DUID_EN,
     DUID_LL,
     DUID_LLT,
-    decode_formatted_hex,
     duid_time,
     make_duid_en,
     make_duid_ll,
     make_duid_llt,
 )
+from pukeko.wire.hextext import decode_formatted_hex
 
 ENTERPRISE_ID_ISC = 2495
 HTYPE_ETHER = 1
