@@ -159,7 +159,6 @@ class Reservation:
 
     identifier_type: str  # hw-address, duid, circuit-id, client-id, flex-id
     identifier: bytes
-    identifier_text: str
     ip_addresses: tuple[IPv6Address, ...]
     prefixes: tuple[IPv6Network, ...]
     ip_address: IPv4Address | None

@@ -245,7 +245,6 @@ class ModelBuilder:
         return Reservation(
             identifier_type=kind,
             identifier=value,
-            identifier_text=text,
             ip_addresses=addresses,
             prefixes=tuple(prefixes),
             ip_address=IPv4Address(v4) if isinstance(v4, str) else None,

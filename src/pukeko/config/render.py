@@ -26,6 +26,7 @@ from pukeko.config.model import (
     Subnet,
     thaw,
 )
+from pukeko.hosts.model import IdentifierType, kea_identifier_text
 
 Json = dict[str, object]
 
@@ -107,8 +108,9 @@ def render_pd_pool(pool: PdPool) -> Json:
 
 
 def render_reservation(host: Reservation, family: int) -> Json:
-    """One host reservation."""
-    out: Json = {host.identifier_type: host.identifier_text}
+    """One host reservation, its identifier as Kea's config-get prints it (canonical)."""
+    kind = IdentifierType.from_kea_name(host.identifier_type)
+    out: Json = {host.identifier_type: kea_identifier_text(kind, host.identifier)}
     if family == 6:
         out["ip-addresses"] = [str(a) for a in host.ip_addresses]
         out["prefixes"] = [str(p) for p in host.prefixes]

@@ -83,7 +83,7 @@ from pukeko.hosts.config import (
     reservation_json,
 )
 from pukeko.hosts.memory import subnet_of
-from pukeko.hosts.model import SUBNET_ID_GLOBAL, Host, IdentifierType
+from pukeko.hosts.model import SUBNET_ID_GLOBAL, Host, IdentifierType, kea_identifier_text
 
 HOOK = "libdhcp_host_cmds.so"
 PAGE_ALL = 2**62  # "every host" for reservation-get-all
@@ -447,7 +447,8 @@ def duplicate_problem(
     if any(r.identifier_type == kind and r.identifier == new.identifier for r in current):
         return (
             f"reservation.{kind}: failed to add new host using the {kind} "
-            f"'{new.identifier_text}' to the subnet id '{subnet_id}' as this host has already "
+            f"'{kea_identifier_text(IdentifierType.from_kea_name(kind), new.identifier)}' to the "
+            f"subnet id '{subnet_id}' as this host has already "
             "been added"
         )
     if not unique:

@@ -22,7 +22,12 @@ from typing import TYPE_CHECKING
 
 from pukeko.config.model import Config, Reservation, thaw
 from pukeko.config.render import render_options
-from pukeko.hosts.model import SUBNET_ID_GLOBAL, Host, IdentifierType
+from pukeko.hosts.model import (
+    SUBNET_ID_GLOBAL,
+    Host,
+    IdentifierType,
+    kea_identifier_text,
+)
 
 if TYPE_CHECKING:
     from pukeko.hosts.store import HostStore
@@ -32,9 +37,6 @@ Json = dict[str, object]
 # Hostname, and Boot File Name"); Kea's config-get always shows them, empty or 0.0.0.0.
 BOOT_KEYS = ("next-server", "server-hostname", "boot-file-name")
 META_KEYS = ("user-context", "comment")
-# Identifier types Kea prints as colon-separated hex (HWAddr::toText(false), DUID::toText);
-# the others are printed with encodeHex: upper-case, no separators (Host::toElement4).
-COLON_HEX_TYPES = frozenset({IdentifierType.HW_ADDRESS, IdentifierType.DUID})
 
 
 def config_ip_reservations_unique(config: Config) -> bool:
@@ -94,13 +96,6 @@ def _user_context(context: object, comment: object) -> Mapping[str, object] | No
     merged = dict(context) if isinstance(context, Mapping) else {}
     merged["comment"] = comment
     return MappingProxyType(merged)
-
-
-def kea_identifier_text(id_type: IdentifierType, identifier: bytes) -> str:
-    """The identifier as Kea's toElement writes it (``aa:bb:..`` or ``AABB..``)."""
-    if id_type in COLON_HEX_TYPES:
-        return identifier.hex(":")
-    return identifier.hex().upper()
 
 
 def reservation_json(host: Host, family: int) -> Json:

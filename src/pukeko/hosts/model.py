@@ -79,3 +79,15 @@ class Host:
         return any(
             p.network_address == address and p.prefixlen == prefix_len for p in self.prefixes
         )
+
+
+# Identifier types Kea prints as colon-separated hex (HWAddr::toText(false), DUID::toText);
+# the others are printed with encodeHex: upper-case, no separators (Host::toElement4).
+COLON_HEX_TYPES = frozenset({IdentifierType.HW_ADDRESS, IdentifierType.DUID})
+
+
+def kea_identifier_text(id_type: IdentifierType, identifier: bytes) -> str:
+    """The identifier as Kea's toElement writes it (``aa:bb:..`` or ``AABB..``)."""
+    if id_type in COLON_HEX_TYPES:
+        return identifier.hex(":")
+    return identifier.hex().upper()

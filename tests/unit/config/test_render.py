@@ -103,3 +103,32 @@ def test_render_is_json_serialisable_and_stable() -> None:
     first = json.dumps(render(config), sort_keys=True)
     assert json.dumps(render(round_trip(config)), sort_keys=True) == first
     assert render(config)["Dhcp4"]["user-context"] == {"a": [1, {"b": None}]}  # type: ignore[index]
+
+
+def test_reservation_identifiers_are_rendered_as_kea_prints_them() -> None:
+    """config-get shows identifiers canonical (Kea Host::toElement), whatever the spelling."""
+    text = json.dumps(
+        {
+            "Dhcp6": {
+                "subnet6": [
+                    {
+                        "id": 1,
+                        "subnet": "2001:db8:1::/64",
+                        "reservations": [
+                            {"duid": "0x000102030405", "hostname": "a"},
+                            {"hw-address": "0A 0B 0C 0D 0E 0F", "hostname": "b"},
+                            {"flex-id": "'abc'", "hostname": "c"},
+                        ],
+                    }
+                ]
+            }
+        }
+    )
+    config = load_config(text, family=6).config
+    rendered = render(config)["Dhcp6"]["subnet6"][0]["reservations"]  # type: ignore[index]
+    assert [r.get("duid") or r.get("hw-address") or r.get("flex-id") for r in rendered] == [
+        "00:01:02:03:04:05",
+        "0a:0b:0c:0d:0e:0f",
+        "616263",
+    ]
+    assert round_trip(config) == config
