@@ -3,9 +3,9 @@
 A name is a tuple of labels (``bytes``, without the root label). Kea's names are always
 absolute; whether a Client FQDN carries a *partial* name is a separate flag (RFC 4704 §4.1).
 
-* wire form (:func:`read_wire_name`): length-prefixed labels up to a zero length; labels of
-  64..191 bytes are unknown label types, and a compression pointer is never valid inside an
-  option (Kea refuses every pointer that does not point before the name's first byte);
+* wire form (:func:`read_wire_name`): the one wire reader of :mod:`pukeko.wire.dnsname`
+  (Kea's ``Name(InputBuffer&)``), lowercased as the Client FQDN option reads it; a compression
+  pointer is never valid there (Kea refuses every pointer not before the name's first byte);
 * text form (:func:`parse_text_name`): the one text parser of :mod:`pukeko.wire.dnsname`
   (Kea's ``stringParse``), its errors raised as :class:`InvalidName`;
 * printing (:func:`name_text`, :func:`raw_text`): re-exported from :mod:`pukeko.wire.dnsname`.
@@ -16,7 +16,7 @@ configuration text, lease-file text and :func:`raw_text` all follow that rule.
 
 from __future__ import annotations
 
-from pukeko.wire.buffer import FormError
+from pukeko.wire.buffer import Reader
 from pukeko.wire.dnsname import (
     MAX_LABEL,
     MAX_WIRE,
@@ -28,6 +28,7 @@ from pukeko.wire.dnsname import (
     wire_length,
     wire_name,
 )
+from pukeko.wire.dnsname import read_wire_name as _read_wire
 
 __all__ = [
     "MAX_LABEL",
@@ -46,36 +47,15 @@ __all__ = [
 # DDNS code raises and catches the text parser's own error: Kea's messages, one error type.
 InvalidName = NameTextError
 
-_LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
-
 
 def read_wire_name(data: bytes, downcase: bool = True) -> Labels:
-    """The labels of a wire-format name that ends with a zero-length (root) label.
+    """The labels of the wire-format name at the start of ``data`` (Kea ``Name(buffer, true)``).
 
-    Bytes after the root label are ignored, as Kea does. Raises :class:`FormError` for an
-    unknown label type, a compression pointer, a name over 255 bytes or a missing root label.
+    Kea's Client FQDN option reads its name from a buffer of its own, so a compression pointer
+    is always out of range; bytes after the root label are ignored. Raises :class:`FormError`
+    with Kea's text (:func:`pukeko.wire.dnsname.read_wire_name`).
     """
-    labels: list[bytes] = []
-    pos = 0
-    used = 0
-    end = len(data)
-    while pos < end:
-        length = data[pos]
-        if length > MAX_LABEL:
-            if length & 0xC0 == 0xC0:
-                raise FormError("compression pointer in a domain name", pos)
-            raise FormError(f"unknown label type {length:#x} in a domain name", pos)
-        used += length + 1
-        if used > MAX_WIRE:
-            raise FormError(f"domain name is longer than {MAX_WIRE} bytes", pos)
-        if length == 0:
-            return tuple(labels)
-        if pos + 1 + length > end:
-            break
-        label = data[pos + 1 : pos + 1 + length]
-        labels.append(label.translate(_LOWER) if downcase else label)
-        pos += 1 + length
-    raise FormError("incomplete wire-format domain name", pos)
+    return _read_wire(Reader(data), downcase=downcase)
 
 
 def parse_text_name(text: str, downcase: bool = False) -> Labels:

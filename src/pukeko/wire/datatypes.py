@@ -35,8 +35,9 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from pukeko.wire.buffer import FormError, Reader
-from pukeko.wire.dnsname import MAX_LABEL, MAX_WIRE, NameTextError, parse_name, wire_name
+from pukeko.wire.dnsname import Labels, NameTextError, parse_name, read_wire_name, wire_name
 from pukeko.wire.dnsname import name_text as name_text
+from pukeko.wire.hextext import decode_hex
 
 # Kea's util::str::trim() removes exactly these characters.
 KEA_BLANKS = " \t\n"
@@ -64,7 +65,7 @@ class WireContext:
 
     family: int
     # Offset of the payload start when DNS compression pointers are allowed (DHCPv4 fqdn
-    # arrays, RFC 3397 §2); None forbids pointers.
+    # arrays, RFC 3397 §2); None: the buffer begins at each name, so every pointer is refused.
     name_base: int | None = None
 
 
@@ -145,14 +146,11 @@ def _bool_text(value: object) -> str:
 
 
 def parse_hex_digits(text: str) -> bytes:
-    """Decode hex digits as Kea's ``decodeHex``: whitespace skipped, even count, no prefix."""
-    digits = "".join(text.split())
-    if len(digits) % 2:
-        raise OptionValueError(f"incomplete hexadecimal input '{text}'")
+    """A ``binary`` field's hex (Kea ``writeBinary``: ``decodeHex``); OptionValueError."""
     try:
-        return bytes.fromhex(digits)
-    except ValueError:
-        raise OptionValueError(f"'{text}' is not a valid string of hexadecimal digits") from None
+        return decode_hex(text)
+    except ValueError as exc:
+        raise OptionValueError(f"unable to cast {text} to binary data type: {exc}") from None
 
 
 def _read_rest(reader: Reader, ctx: WireContext) -> object:
@@ -358,36 +356,9 @@ def _parse_fqdn(text: str, family: int) -> bytes:
     return wire
 
 
-def read_name(reader: Reader, ctx: WireContext) -> list[bytes]:
-    """Read one wire-format domain name; follow compression pointers only if ctx allows."""
-    labels: list[bytes] = []
-    total = 1
-    cursor = reader
-    while True:
-        start = cursor.pos
-        length = cursor.get_u8()
-        if length == 0:
-            return labels
-        if length & 0xC0 == 0xC0:
-            cursor = _follow_pointer(cursor, ctx, start, length)
-            continue
-        if length > MAX_LABEL:
-            raise FormError(f"unknown DNS label type 0x{length:02x}", start)
-        labels.append(cursor.get_bytes(length))
-        total += length + 1
-        if total > MAX_WIRE:
-            raise FormError("domain name longer than 255 bytes", start)
-
-
-def _follow_pointer(cursor: Reader, ctx: WireContext, start: int, first: int) -> Reader:
-    target = ((first & 0x3F) << 8) | cursor.get_u8()
-    if ctx.name_base is None:
-        raise FormError("DNS compression pointer not allowed here", start)
-    absolute = ctx.name_base + target
-    # Pointers must go strictly backwards, which also rules out loops.
-    if absolute >= start:
-        raise FormError(f"bad compression pointer {target}", start)
-    return Reader(cursor.data, absolute, start)
+def read_name(reader: Reader, ctx: WireContext) -> Labels:
+    """One wire-format name (Kea ``readFqdn``: case kept); pointers only where ctx allows."""
+    return read_wire_name(reader, pointer_base=ctx.name_base)
 
 
 def _read_fqdn(reader: Reader, ctx: WireContext) -> object:

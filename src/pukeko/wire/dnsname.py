@@ -1,9 +1,9 @@
 """Domain names in text form, read and printed as Kea 2.2's ``isc::dns::Name`` does.
 
-Kea uses the same ``Name`` class for option values of type ``fqdn`` (``writeFqdn``) and for
-DDNS, so Pukeko has one text parser, here; :mod:`pukeko.wire.datatypes` and
-:mod:`pukeko.ddns.names` adapt its error type. A name is a tuple of labels (``bytes``, without
-the root label).
+Kea uses the same ``Name`` class for option values of type ``fqdn`` (``writeFqdn`` /
+``readFqdn``), for the Client FQDN option and for DDNS, so Pukeko has one text parser and one
+wire reader, here; :mod:`pukeko.wire.datatypes` and :mod:`pukeko.ddns.names` adapt them. A name
+is a tuple of labels (``bytes``, without the root label).
 
 Text form (RFC 1035 §5.1 master-file syntax, Kea ``stringParse``):
 
@@ -17,6 +17,9 @@ Text form (RFC 1035 §5.1 master-file syntax, Kea ``stringParse``):
   before any later error;
 * case is kept unless ``downcase`` (ASCII letters only).
 
+Wire form (RFC 1035 §3.1 and §4.1.4, Kea ``Name(InputBuffer&, downcase)``):
+:func:`read_wire_name`, errors as :class:`~pukeko.wire.buffer.FormError` with Kea's texts.
+
 Strings hold UTF-8 text; a byte that is not UTF-8 is a lone surrogate (``surrogateescape``), as
 configuration and lease-file text are decoded, so every ``str`` names exactly the bytes Kea sees.
 """
@@ -24,6 +27,8 @@ configuration and lease-file text are decoded, so every ``str`` names exactly th
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+from pukeko.wire.buffer import FormError, Reader
 
 MAX_WIRE = 255  # RFC 1035 §2.3.4: a name takes at most 255 bytes on the wire
 MAX_LABEL = 63  # RFC 1035 §2.3.4: a label is at most 63 bytes
@@ -36,6 +41,7 @@ _BACKSLASH = 0x5C
 _OPEN_BRACKET = 0x5B
 _DIGITS = frozenset(b"0123456789")
 _SPECIAL = frozenset(b'"().;\\@$')  # printed with a backslash (master-file specials)
+_POINTER = 0xC0  # RFC 1035 §4.1.4: the two top bits of a compression pointer
 _LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 
 
@@ -143,6 +149,78 @@ class _NameScanner:
             raise self.fail("label is too long")
         self.label.append(_LOWER[byte] if self.downcase else byte)
         self.used += 1
+
+
+def read_wire_name(
+    reader: Reader, *, downcase: bool = False, pointer_base: int | None = None
+) -> Labels:
+    """One wire-format name from ``reader`` (Kea ``Name(InputBuffer&, downcase)``); FormError.
+
+    ``pointer_base`` is where the buffer that compression pointers count from begins (the
+    payload of a DHCPv4 name list, RFC 3397 §2). ``None`` means a buffer that begins at the
+    name, as Kea reads every other option field and the Client FQDN name, so every pointer is
+    out of range. A pointer must point before the name and before every earlier target (which
+    also rules out loops). The reader ends after the root label or after the first pointer;
+    later bytes are not read. ASCII letters are lowered when ``downcase``.
+    """
+    start = reader.pos
+    end = start + reader.remaining()
+    base = start if pointer_base is None else pointer_base
+    state = _WireWalk(reader.data, end, start)
+    resume = None  # where the name ends in the reader: after its first pointer, if any
+    while state.pos is not None:
+        pointer_end = state.step(base)
+        if resume is None and pointer_end is not None:
+            resume = pointer_end
+    reader.get_bytes((state.stop if resume is None else resume) - start)
+    labels = state.labels
+    return tuple(label.translate(_LOWER) for label in labels) if downcase else tuple(labels)
+
+
+class _WireWalk:
+    """The position, labels and limits of one wire-name read (Kea's ``fw_*`` states)."""
+
+    def __init__(self, data: bytes, end: int, start: int) -> None:
+        self.data = data
+        self.end = end
+        self.pos: int | None = start  # None once the root label has been read
+        self.stop = start  # the byte after the root label
+        self.lowest = start  # every pointer must point below this (Kea's biggest_pointer)
+        self.used = 0  # wire bytes of the labels so far, length bytes included
+        self.labels: list[bytes] = []
+
+    def step(self, base: int) -> int | None:
+        """Take one label or pointer; the byte after a pointer, else None."""
+        pos = self.pos
+        assert pos is not None
+        if pos >= self.end:
+            raise FormError("incomplete wire-format name", pos)
+        length = self.data[pos]
+        if length <= MAX_LABEL:
+            self.label(pos, length)
+            return None
+        if length & _POINTER != _POINTER:
+            # 0x40 (RFC 2671 extended labels, retired by RFC 6891) and 0x80 (reserved).
+            raise FormError(f"unknown label character: {length}", pos)
+        if pos + 2 > self.end:
+            raise FormError("incomplete wire-format name", self.end)
+        offset = (length & ~_POINTER) << 8 | self.data[pos + 1]
+        if base + offset >= self.lowest:
+            raise FormError(f"bad compression pointer (out of range): {offset}", pos)
+        self.pos = self.lowest = base + offset
+        return pos + 2
+
+    def label(self, pos: int, length: int) -> None:
+        self.used += length + 1
+        if self.used > MAX_WIRE:
+            raise FormError(f"wire name is too long: {self.used} bytes", pos)
+        if length == 0:
+            self.pos, self.stop = None, pos + 1
+            return
+        if pos + 1 + length > self.end:
+            raise FormError("incomplete wire-format name", self.end)
+        self.labels.append(self.data[pos + 1 : pos + 1 + length])
+        self.pos = pos + 1 + length
 
 
 def wire_length(labels: Sequence[bytes]) -> int:

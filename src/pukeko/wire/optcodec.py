@@ -41,11 +41,13 @@ from pukeko.wire.definitions import (
     RECORD_FIELD_TYPES,
     OptionDef,
 )
+from pukeko.wire.hextext import decode_formatted_hex
 
 if TYPE_CHECKING:
     from pukeko.wire.spaces import OptionSpaces
 
 __all__ = [
+    "OptionDataHexError",
     "OptionValueError",
     "SubOption",
     "check_definition",
@@ -63,7 +65,6 @@ __all__ = [
 
 # Kea's OptionSpace::validateName() and OptionDefinition::validate() name rule.
 _NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?")
-_HEX_PAIR = re.compile(r"[0-9a-fA-F]{1,2}")
 # Arrays that may hold no element at all (Kea's address lists, OptionCustom for prefixes and
 # names, opaque data tuples); integer, boolean and psid arrays need at least one.
 _EMPTY_ARRAY_OK = frozenset({"ipv4-address", "ipv6-address", "ipv6-prefix", "fqdn", "tuple"})
@@ -74,6 +75,13 @@ _MAX_DEPTH = 8
 _VENDOR_OPTIONS: frozenset[tuple[int, str, int]] = frozenset(
     {(6, DHCP6_SPACE, 17), (4, DHCP4_SPACE, 125)}
 )
+
+
+class OptionDataHexError(OptionValueError):
+    """``csv-format: false`` data that is neither quoted text nor hex; Kea's message is whole.
+
+    Kea reports it as is, not inside "option data does not match option definition".
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,24 +137,22 @@ def escape_csv_token(text: str) -> str:
 
 
 def parse_hex_data(text: str) -> bytes:
-    """Decode ``csv-format: false`` data like Kea 2.2: ``'quoted text'`` or hex octets.
+    """Decode ``csv-format: false`` data like Kea 2.2: ``'quoted text'`` or formatted hex.
 
-    Hex forms: octets of 1-2 digits separated by single colons or single spaces
-    (``0a:0b``, ``a b``), or a run of digits with an optional lower-case ``0x`` prefix (an odd
-    count gets a leading zero). An empty string is an empty payload.
+    Kea's ``OptionDataParser`` tries ``quotedStringToBinary`` (the trimmed text between single
+    quotes; nothing when there are no quotes or nothing between them), then
+    ``decodeFormattedHexString`` (:func:`pukeko.wire.hextext.decode_formatted_hex`). An empty
+    string is an empty payload. A failure is :class:`OptionDataHexError` with Kea's text.
     """
     quoted = _quoted_text(text)
     if quoted:
         return quoted
     try:
-        if ":" in text:
-            return _separated_hex(text, ":")
-        if " " in text:
-            return _separated_hex(text, " ")
-        return _plain_hex(text)
-    except ValueError as exc:
-        raise OptionValueError(
-            f"option data is not a valid string of hexadecimal digits: '{text}' ({exc})"
+        return decode_formatted_hex(text)
+    except ValueError:
+        # Kea drops the decoder's reason here.
+        raise OptionDataHexError(
+            f"option data is not a valid string of hexadecimal digits: {text}"
         ) from None
 
 
@@ -155,27 +161,6 @@ def _quoted_text(text: str) -> bytes:
     if len(trimmed) > 1 and trimmed[0] == "'" and trimmed[-1] == "'":
         return trimmed[1:-1].strip(KEA_BLANKS).encode("utf-8", "surrogateescape")
     return b""
-
-
-def _separated_hex(text: str, separator: str) -> bytes:
-    parts = text.split(separator)
-    out = bytearray()
-    for part in parts:
-        if not _HEX_PAIR.fullmatch(part):
-            reason = "two consecutive separators" if not part else f"bad octet '{part}'"
-            raise ValueError(reason)
-        out.append(int(part, 16))
-    return bytes(out)
-
-
-def _plain_hex(text: str) -> bytes:
-    # Kea pads to an even length before it strips the "0x" prefix.
-    digits = text[2:] if len(text) > 2 and text.startswith("0x") else text
-    digits = ("0" if len(text) % 2 else "") + digits
-    digits = "".join(digits.split())
-    if len(digits) % 2 or not all(c in "0123456789abcdefABCDEF" for c in digits):
-        raise ValueError("not an even run of hex digits")
-    return bytes.fromhex(digits)
 
 
 # ---------------------------------------------------------------- definition checks

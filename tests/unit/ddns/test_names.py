@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pukeko.ddns.names import (
     InvalidName,
@@ -23,29 +25,37 @@ def test_wire_name_is_read_lowercased_up_to_the_root_label() -> None:
 
 
 @pytest.mark.parametrize(
-    ("data", "reason"),
+    ("data", "message"),
     [
-        (b"\x03foo", "incomplete"),  # no root label
-        (b"\x05fo\x00", "incomplete"),  # label runs past the end
-        (b"\x40" + b"a" * 64 + b"\x00", "unknown label type"),
-        (b"\x03foo\xc0\x00", "compression pointer"),
+        (b"", "incomplete wire-format name (at byte 0)"),
+        (b"\x03foo", "incomplete wire-format name (at byte 4)"),  # no root label
+        (b"\x05fo\x00", "incomplete wire-format name (at byte 4)"),  # label runs past the end
+        (b"\x40" + b"a" * 64 + b"\x00", "unknown label character: 64 (at byte 0)"),
+        (b"\x03foo\x80\x00", "unknown label character: 128 (at byte 4)"),
+        # Kea's Client FQDN reads the name from a buffer of its own: no pointer is in range.
+        (b"\x03foo\xc0\x00", "bad compression pointer (out of range): 0 (at byte 4)"),
+        (b"\x03foo\xc0", "incomplete wire-format name (at byte 5)"),
         (
-            b"\x3f"
-            + b"a" * 63
-            + b"\x3f"
-            + b"b" * 63
-            + b"\x3f"
-            + b"c" * 63
-            + b"\x3f"
-            + b"d" * 63
-            + b"\x00",
-            "longer than 255",
+            b"\x3f" + b"a" * 63 + b"\x3f" + b"b" * 63 + b"\x3f" + b"c" * 63 + b"\x3f" + b"d" * 63,
+            "wire name is too long: 256 bytes (at byte 192)",  # judged before the label's bytes
         ),
     ],
 )
-def test_malformed_wire_names_raise_form_error(data: bytes, reason: str) -> None:
-    with pytest.raises(FormError, match=reason):
+def test_malformed_wire_names_raise_keas_form_error(data: bytes, message: str) -> None:
+    with pytest.raises(FormError) as caught:
         read_wire_name(data)
+    assert str(caught.value) == message
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_option_bytes_give_lowercase_labels_or_form_error(data: bytes) -> None:
+    try:
+        labels = read_wire_name(data)
+    except FormError:
+        return
+    assert all(label == label.lower() and 0 < len(label) <= 63 for label in labels)
+    assert wire_name(labels) == data[: len(wire_name(labels))].lower()
 
 
 def test_a_name_of_exactly_255_bytes_is_accepted() -> None:
