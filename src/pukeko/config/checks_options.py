@@ -14,7 +14,12 @@ from functools import lru_cache
 from pukeko.config.checks_base import Collector, maps
 from pukeko.config.errors import KeyPath
 from pukeko.wire.definitions import DHCP4_SPACE, DHCP6_SPACE, OptionDef
-from pukeko.wire.optcodec import OptionValueError, encode_option_value, parse_hex_data
+from pukeko.wire.optcodec import (
+    OptionDataHexError,
+    OptionValueError,
+    encode_option_value,
+    parse_hex_data,
+)
 from pukeko.wire.spaces import OptionSpaces, SpaceError
 from pukeko.wire.std4 import LAST_RESORT4_DEFS, STD4_DEFS
 from pukeko.wire.std6 import STD6_DEFS
@@ -168,6 +173,8 @@ def _compile(
     use_csv = csv_given is not False
     try:
         payload = encode_option_value(defn, text, csv_format=use_csv, spaces=spaces)
+    except OptionDataHexError as exc:  # Kea reports the hex text alone (createOption)
+        return "data", str(exc)
     except (OptionValueError, ValueError) as exc:
         return "data", (
             f"option data does not match option definition (space: {space}, "

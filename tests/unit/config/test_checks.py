@@ -680,3 +680,10 @@ def test_malformed_trees_never_crash(tree: dict[str, object]) -> None:
     family = 6 if "Dhcp6" in tree else 4
     errors = semantic_checks(tree, family, {})
     assert all(isinstance(e, ConfigError) for e in errors)
+
+
+def test_bad_hex_of_a_defined_option_is_reported_as_kea_reports_it() -> None:
+    """Kea's createOption reports the hex text alone, not as a definition mismatch."""
+    body = '"option-data": [{"name": "dns-servers", "csv-format": false,\n"data": "zz"}],'
+    messages = [e.message for e in errors_of(6, body)]
+    assert messages == ["option data is not a valid string of hexadecimal digits: zz"]
