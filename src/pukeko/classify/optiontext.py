@@ -36,8 +36,9 @@ import ipaddress
 from collections.abc import Callable, Sequence
 
 from pukeko.wire.buffer import FormError, Reader
-from pukeko.wire.datatypes import CODECS, Psid, WireContext, ipv6_text, name_text, read_name
+from pukeko.wire.datatypes import CODECS, Psid, ipv6_text, name_text
 from pukeko.wire.definitions import DHCP4_SPACE, DHCP6_SPACE, OptionDef
+from pukeko.wire.dnsname import read_wire_name
 from pukeko.wire.optcodec import SubOption, decode_option_value, decode_tlvs
 from pukeko.wire.pkt6 import parse_options
 from pukeko.wire.spaces import OptionSpaces
@@ -406,9 +407,10 @@ def _fqdn_name(data: bytes, wire: bool) -> tuple[str, str]:
     if not wire:
         text = data.decode(*_STRING_CODEC)
         return text, "full" if text.endswith(".") else "partial"
+    # Kea's Option6ClientFqdn reads the name lowercased (dns::Name(buffer, true)).
     if data[-1] == 0:
-        return name_text(read_name(Reader(data), WireContext(6, None))), "full"
-    labels = read_name(Reader(data + b"\x00"), WireContext(6, None))
+        return name_text(read_wire_name(Reader(data), downcase=True)), "full"
+    labels = read_wire_name(Reader(data + b"\x00"), downcase=True)
     return name_text(labels)[:-1], "partial"
 
 

@@ -544,3 +544,14 @@ def test_lcase_ucase_parse_and_render() -> None:
     )
     assert parse_expression(to_text(tree), family=4, option_code=resolver(4)) == tree
     assert compile_test(tree, 4, SPACES[4])(q4()) is False
+
+
+def test_client_fqdn_text_is_lowercase_as_kea_reads_the_name() -> None:
+    """Kea's Option6ClientFqdn reads its name with dns::Name(buffer, true): lowercased."""
+    fqdn = (39, b"\x01\x04HoSt\x07Example\x03COM\x00")
+    pkt = decode6(encode6(Pkt6(1, 0x1, [(1, DUID), fqdn])))
+    assert isinstance(pkt, Pkt6)
+    text = evaluate("option[39].text", 6, q6(pkt), b"")
+    assert text == (
+        b"type=39(CLIENT_FQDN), flags: (N=0, O=0, S=1), domain-name='host.example.com.' (full)"
+    )
