@@ -154,8 +154,16 @@ class Registry:
                 if problem is not None:
                     return error(problem)
             result = await command.handler(arguments, context)
-        except Exception as exc:  # a handler bug must never take the server down
+        except CommandError as exc:  # a failure the handler reports as Kea does
             log_message(self.log, logging.WARNING, "COMMAND_PROCESS_ERROR2", _error_text(exc))
+            return error(PROCESSING_ERROR + (str(exc) or type(exc).__name__))
+        except Exception as exc:  # a handler bug: answered the same, logged loudly with its trace
+            self.log.error(
+                "%s",
+                _error_text(exc),
+                exc_info=exc,
+                extra={"kea_message_id": "COMMAND_PROCESS_ERROR2"},
+            )
             return error(PROCESSING_ERROR + (str(exc) or type(exc).__name__))
         if not is_answer(result):
             log_message(
