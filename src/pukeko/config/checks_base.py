@@ -123,7 +123,9 @@ def decode_identifier(text: str) -> bytes | None:
     if len(trimmed) >= 2 and trimmed[0] == "'" and trimmed[-1] == "'":
         inner = trimmed[1:-1].strip(KEA_BLANKS)
         # An empty quoted text falls back to hex, which never accepts a quote.
-        return inner.encode("latin-1", "replace") if inner else None
+        # The file's bytes, as Kea keeps them (and as quoted option data is encoded); a
+        # ``\u00XX`` escape above 0x7f becomes two UTF-8 bytes here, one byte in Kea.
+        return inner.encode("utf-8", "surrogateescape") if inner else None
     decoded = decode_hex_text(text)
     return decoded if decoded else None
 
