@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.support.control_daemon6 import HWADDR, Clock
+from tests.support.control_daemon6 import new_daemon
 from tests.unit.control.test_channels_parity import STEPS, config
 
 from pukeko.io.daemon6 import Daemon6
@@ -79,13 +79,7 @@ class DaemonThread:
         path.write_text(json.dumps(config(directory)))
 
         async def make() -> Daemon6:
-            daemon = Daemon6(
-                str(path),
-                clock=Clock(),
-                env={"KEA_PIDFILE_DIR": str(directory)},
-                open_sockets=False,
-                hwaddr_source=lambda: HWADDR,
-            )
+            daemon = new_daemon(path, directory)
             await daemon.start()
             return daemon
 

@@ -68,6 +68,18 @@ class Running:
         return self.daemon.stats.value(name, None)
 
 
+def new_daemon(path: Path, directory: Path, clock: Clock | None = None) -> Daemon6:
+    """An in-process daemon (not started) on the configuration file ``path``: memory or file
+    leases as configured, no service sockets, its PID file in ``directory``."""
+    return Daemon6(
+        str(path),
+        clock=clock or Clock(),
+        env={"KEA_PIDFILE_DIR": str(directory)},
+        open_sockets=False,
+        hwaddr_source=lambda: HWADDR,
+    )
+
+
 def run_daemon(tmp: Path, test: Callable[[Running], Awaitable[None]], **overrides: Any) -> None:
     """Start a daemon on :func:`dhcp6` (with ``overrides``), run ``test``, stop it."""
 
@@ -75,13 +87,7 @@ def run_daemon(tmp: Path, test: Callable[[Running], Awaitable[None]], **override
         clock = Clock()
         path = tmp / "pukeko-dhcp6.conf"
         path.write_text(json.dumps(dhcp6(tmp, **overrides)))
-        daemon = Daemon6(
-            str(path),
-            clock=clock,
-            env={"KEA_PIDFILE_DIR": str(tmp)},
-            open_sockets=False,
-            hwaddr_source=lambda: HWADDR,
-        )
+        daemon = new_daemon(path, tmp, clock)
         await daemon.start()
         try:
             await test(Running(daemon, clock))

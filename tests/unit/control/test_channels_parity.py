@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from tests.support.control_daemon6 import HWADDR, Clock, dhcp6
+from tests.support.control_daemon6 import dhcp6, new_daemon
 
 from pukeko.control import server_registry
 from pukeko.io.daemon6 import Daemon6
@@ -135,13 +135,7 @@ async def started(
 ) -> Channels:
     path = directory / "pukeko-dhcp6.conf"
     path.write_text(json.dumps(config(directory)))
-    daemon = Daemon6(
-        str(path),
-        clock=Clock(),
-        env={"KEA_PIDFILE_DIR": str(directory)},
-        open_sockets=False,
-        hwaddr_source=lambda: HWADDR,
-    )
+    daemon = new_daemon(path, directory)
     daemon.http.limits.update(http_limits)
     await daemon.start()
     return Channels(daemon, directory, session)

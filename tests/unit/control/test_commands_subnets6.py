@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.support.control_daemon6 import HWADDR, T0, Clock, Running, run_daemon
+from tests.support.control_daemon6 import T0, Clock, Running, new_daemon, run_daemon
 from tests.support.kea import kea_binary, kea_check
 
 from pukeko.hosts.model import IdentifierType
-from pukeko.io.daemon6 import Daemon6
 from pukeko.io.daemon_stats import commit_statistics
 from pukeko.leases.model import ChangeKind, Lease6, LeaseChange, LeaseState, LeaseType
 
@@ -537,13 +536,7 @@ def run_on_file(tmp: Path, path: Path, test: Any) -> None:
     """Start a fresh daemon on the configuration file ``path`` and run ``test``."""
 
     async def main() -> None:
-        daemon = Daemon6(
-            str(path),
-            clock=Clock(),
-            env={"KEA_PIDFILE_DIR": str(tmp)},
-            open_sockets=False,
-            hwaddr_source=lambda: HWADDR,
-        )
+        daemon = new_daemon(path, tmp)
         await daemon.start()
         try:
             await test(Running(daemon, Clock()))
