@@ -38,6 +38,7 @@ from pukeko.wire.buffer import FormError, Reader
 from pukeko.wire.dnsname import Labels, NameTextError, parse_name, read_wire_name, wire_name
 from pukeko.wire.dnsname import name_text as name_text
 from pukeko.wire.hextext import decode_hex
+from pukeko.wire.ipv6text import parse_ipv6
 
 # Kea's util::str::trim() removes exactly these characters.
 KEA_BLANKS = " \t\n"
@@ -207,14 +208,23 @@ def _parse_ipv4(text: str, family: int) -> bytes:
     try:
         return ipaddress.IPv4Address(text).packed
     except ValueError:
-        raise OptionValueError(f"'{text}' is not a valid IPv4 address") from None
+        raise _address_error(text, 4) from None
 
 
 def _parse_ipv6(text: str, family: int) -> bytes:
     try:
-        return ipaddress.IPv6Address(text).packed
+        return parse_ipv6(text).packed
     except ValueError:
-        raise OptionValueError(f"'{text}' is not a valid IPv6 address") from None
+        raise _address_error(text, 6) from None
+
+
+def _address_error(text: str, version: int) -> OptionValueError:
+    """Kea's IOAddress text for what is no address at all; ours for the other family's."""
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return OptionValueError(f"Failed to convert string to address '{text}': Invalid argument")
+    return OptionValueError(f"'{text}' is not a valid IPv{version} address")
 
 
 def _read_ipv4(reader: Reader, ctx: WireContext) -> object:

@@ -229,11 +229,26 @@ def test_ipv4_address() -> None:
     assert text("ipv4-address", ipaddress.IPv4Address("10.0.0.1")) == "10.0.0.1"
 
 
-@pytest.mark.parametrize("raw", ["10.0.0", "010.0.0.1", "2001:db8::1", "host"])
-def test_ipv4_address_refused(raw: str) -> None:
-    # Kea 2.2 writes 16 bytes for an IPv6 text in an ipv4-address field; we refuse it.
-    with pytest.raises(OptionValueError, match="not a valid IPv4 address"):
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("10.0.0", "Failed to convert string to address '10.0.0': Invalid argument"),  # Kea's
+        ("010.0.0.1", "Failed to convert string to address '010.0.0.1': Invalid argument"),
+        ("host", "Failed to convert string to address 'host': Invalid argument"),
+        # Kea 2.2 writes 16 bytes for an IPv6 text in an ipv4-address field; we refuse it.
+        ("2001:db8::1", "'2001:db8::1' is not a valid IPv4 address"),
+    ],
+)
+def test_ipv4_address_refused(raw: str, message: str) -> None:
+    with pytest.raises(OptionValueError) as info:
         parse("ipv4-address", raw)
+    assert str(info.value) == message
+
+
+def test_ipv6_address_refused_with_keas_text() -> None:
+    with pytest.raises(OptionValueError) as info:
+        parse("ipv6-address", "zz")
+    assert str(info.value) == "Failed to convert string to address 'zz': Invalid argument"
 
 
 def test_ipv6_address() -> None:
