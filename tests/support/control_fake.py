@@ -28,6 +28,7 @@ class FakeServer:
     calls: list[tuple[Any, ...]] = field(default_factory=list)
     globals_set: dict[str, Any] = field(default_factory=dict)
     command_delay: float = 0.0
+    commands_begun: int = 0  # delayed commands that have started (tests wait on it)
 
     def config_get(self) -> dict[str, Any]:
         return self.config
@@ -63,6 +64,7 @@ class FakeServer:
         self.calls.append(("dhcp_enable", origin))
 
     async def leases_reclaim(self, remove: bool) -> None:
+        self.commands_begun += 1
         if self.command_delay:
             await asyncio.sleep(self.command_delay)
         self.calls.append(("leases_reclaim", remove))

@@ -315,7 +315,10 @@ def test_stop_lets_a_request_in_progress_finish() -> None:
         server = HttpControlServer(plain(), recorder)
         await server.start()
         request = asyncio.create_task(post(server.port, LIST_COMMANDS))
-        await asyncio.sleep(0.1)
+        for _ in range(100):  # until the request is being answered (not a fixed time)
+            if recorder.seen:
+                break
+            await asyncio.sleep(0.01)
         await server.stop()
         status, _, answer = await request
         assert status == 200 and answer == [{"result": 0, "text": "ok"}]

@@ -258,7 +258,10 @@ def test_stop_lets_a_running_command_answer(tmp_path: Path) -> None:
             _ask(path, b'{"command": "leases-reclaim", "arguments": {"remove": true}}')
         )
         reader, writer = await asyncio.open_unix_connection(str(path))  # idle connection
-        await asyncio.sleep(0.1)
+        for _ in range(100):  # until the command runs (not a fixed time)
+            if server.commands_begun:
+                break
+            await asyncio.sleep(0.01)
         await control.stop()
         assert not path.exists()
         assert json.loads(await ask) == {
