@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import math
+from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 # Kea 2.2 lib/cc/command_interpreter.h
@@ -61,9 +63,7 @@ def is_answer(value: object) -> bool:
 
 def to_kea_json(value: Any) -> str:
     """Render JSON exactly as Kea's ``Element::str()`` does (lib/cc/data.cc toJSON)."""
-    parts: list[str] = []
-    _render(value, parts)
-    return "".join(parts)
+    return _text(value)
 
 
 # Items of a long list rendered between two yields to the event loop (~5 ms of leases).
@@ -74,69 +74,63 @@ async def to_kea_json_yielding(value: Any) -> str:
     """:func:`to_kea_json`, giving the event loop a turn every :data:`RENDER_SLICE` items of
     a long list in the answer's top levels (``arguments.leases`` of ten thousand leases), so
     DHCP traffic is served while a large answer is rendered."""
-    parts: list[str] = []
-    await _render_yielding(value, parts, depth=0)
-    return "".join(parts)
+    return await _text_yielding(value, depth=0)
 
 
-async def _render_yielding(value: Any, out: list[str], depth: int) -> None:
+async def _text_yielding(value: Any, depth: int) -> str:
     if isinstance(value, dict) and depth < 2:
-        out.append("{ ")
-        for index, key in enumerate(sorted(value)):
-            if index:
-                out.append(", ")
-            out.append(_string_text(str(key)) + ": ")
-            await _render_yielding(value[key], out, depth + 1)
-        out.append(" }")
-    elif isinstance(value, list | tuple) and len(value) > RENDER_SLICE:
-        out.append("[ ")
-        for index, item in enumerate(value):
-            if index:
-                out.append(", ")
-                if index % RENDER_SLICE == 0:
-                    await asyncio.sleep(0)
-            _render(item, out)
-        out.append(" ]")
-    else:
-        _render(value, out)
+        if not value:
+            return "{  }"
+        items = [
+            _key_text(key) + await _text_yielding(value[key], depth + 1) for key in sorted(value)
+        ]
+        return "{ " + ", ".join(items) + " }"
+    if isinstance(value, list | tuple) and len(value) > RENDER_SLICE:
+        texts: list[str] = []
+        for start in range(0, len(value), RENDER_SLICE):
+            if start:
+                await asyncio.sleep(0)
+            texts.extend(_text(item) for item in value[start : start + RENDER_SLICE])
+        return "[ " + ", ".join(texts) + " ]"
+    return _text(value)
 
 
-def _render(value: Any, out: list[str]) -> None:
-    if value is None:
-        out.append("null")
-    elif isinstance(value, bool):
-        out.append("true" if value else "false")
-    elif isinstance(value, int):
-        out.append(str(value))
-    elif isinstance(value, float):
-        out.append(_double_text(value))
-    elif isinstance(value, str):
-        out.append(_string_text(value))
-    elif isinstance(value, dict):
-        _render_map(value, out)
-    elif isinstance(value, list | tuple):
-        _render_list(value, out)
-    else:
-        raise TypeError(f"cannot render {type(value).__name__} as JSON")
+def _text(value: Any) -> str:
+    """One JSON value as Kea prints it (exact types first, then their subclasses)."""
+    render = _BY_TYPE.get(type(value))
+    if render is not None:
+        return render(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _double_text(value)
+    if isinstance(value, str):
+        return _string_text(value)
+    if isinstance(value, dict):
+        return _map_text(value)
+    if isinstance(value, list | tuple):
+        return _list_text(value)
+    raise TypeError(f"cannot render {type(value).__name__} as JSON")
 
 
-def _render_map(value: dict[Any, Any], out: list[str]) -> None:
-    out.append("{ ")
-    for index, key in enumerate(sorted(value)):
-        if index:
-            out.append(", ")
-        out.append(_string_text(str(key)) + ": ")
-        _render(value[key], out)
-    out.append(" }")
+def _map_text(value: dict[Any, Any]) -> str:
+    if not value:
+        return "{  }"
+    return "{ " + ", ".join([_key_text(key) + _text(value[key]) for key in sorted(value)]) + " }"
 
 
-def _render_list(value: list[Any] | tuple[Any, ...], out: list[str]) -> None:
-    out.append("[ ")
-    for index, item in enumerate(value):
-        if index:
-            out.append(", ")
-        _render(item, out)
-    out.append(" ]")
+def _list_text(value: list[Any] | tuple[Any, ...]) -> str:
+    if not value:
+        return "[  ]"
+    return "[ " + ", ".join([_text(item) for item in value]) + " ]"
+
+
+@lru_cache(maxsize=4096)
+def _key_text(key: object) -> str:
+    """``"key": `` (map keys repeat in every lease, host or subnet of an answer)."""
+    return _string_text(str(key)) + ": "
 
 
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r"}
@@ -168,3 +162,15 @@ def _double_text(value: float) -> str:
     else:
         text = f"{value:g}"
     return text if "." in text else text + ".0"
+
+
+_BY_TYPE: dict[type, Callable[[Any], str]] = {
+    str: lambda v: _string_text(v),
+    int: str,
+    bool: lambda v: "true" if v else "false",
+    type(None): lambda v: "null",
+    float: lambda v: _double_text(v),
+    dict: _map_text,
+    list: _list_text,
+    tuple: _list_text,
+}

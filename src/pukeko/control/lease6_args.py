@@ -26,6 +26,7 @@ from pukeko.control.answers import to_kea_json
 from pukeko.leases.model import Lease6, LeaseState, LeaseType
 from pukeko.wire.duid import duid_from_text as wire_duid_from_text
 from pukeko.wire.hextext import decode_separated_hex
+from pukeko.wire.ipv6text import ipv6_int_text
 
 POSITION = "<wire>:0:0"
 MAX_DUID_LEN = 128  # dhcp/duid.h DUID::MAX_DUID_LEN
@@ -416,7 +417,7 @@ def lease6_element(lease: Lease6) -> dict[str, Any]:
         # an unreadable stored context is left out rather than failing the command
         with contextlib.suppress(ValueError):
             out["user-context"] = json.loads(lease.user_context)
-    out["ip-address"] = lease.address.compressed
+    out["ip-address"] = ipv6_int_text(int(lease.address))  # inet_ntop, as Kea's toText
     out["type"] = TYPE_TEXT.get(lease.lease_type, f"unknown ({int(lease.lease_type)})")
     if lease.lease_type == LeaseType.PD:
         out["prefix-len"] = lease.prefix_len

@@ -38,7 +38,7 @@ from pukeko.wire.buffer import FormError, Reader
 from pukeko.wire.dnsname import Labels, NameTextError, parse_name, read_wire_name, wire_name
 from pukeko.wire.dnsname import name_text as name_text
 from pukeko.wire.hextext import decode_hex
-from pukeko.wire.ipv6text import parse_ipv6
+from pukeko.wire.ipv6text import ipv6_int_text, parse_ipv6
 
 # Kea's util::str::trim() removes exactly these characters.
 KEA_BLANKS = " \t\n"
@@ -237,13 +237,7 @@ def _read_ipv6(reader: Reader, ctx: WireContext) -> object:
 
 def ipv6_text(address: ipaddress.IPv6Address) -> str:
     """Render an IPv6 address as inet_ntop (glibc) does, with dotted IPv4 tails where it does."""
-    words = [int.from_bytes(address.packed[i : i + 2], "big") for i in range(0, 16, 2)]
-    mapped = words[:5] == [0] * 5 and words[5] == 0xFFFF
-    compatible = words[:6] == [0] * 6 and words[6] != 0
-    if mapped or compatible:
-        tail = ipaddress.IPv4Address(address.packed[12:])
-        return f"::ffff:{tail}" if mapped else f"::{tail}"
-    return address.compressed
+    return ipv6_int_text(int(address))
 
 
 def _address_text(value: object) -> str:

@@ -57,3 +57,31 @@ def _group(group: str, text: str) -> int:
     if not 0 < len(group) <= 4:
         raise ValueError(f"Bad group {group!r} in {text!r}")
     return int(group, 16)
+
+
+_SHIFTS = (112, 96, 80, 64, 48, 32, 16, 0)
+
+
+def ipv6_int_text(value: int) -> str:
+    """The address ``value`` as glibc's inet_ntop writes it (Kea IOAddress::toText): the first
+    longest run of two or more zero groups as ``::``; ``::ffff:a.b.c.d`` and ``::a.b.c.d`` for
+    the IPv4-mapped and -compatible forms. Several times faster than ``ipaddress``."""
+    high = value >> 32
+    if high == 0xFFFF or (high == 0 and value >> 16):
+        dotted = ".".join(str((value >> s) & 0xFF) for s in (24, 16, 8, 0))
+        return ("::ffff:" if high else "::") + dotted
+    words = [(value >> s) & 0xFFFF for s in _SHIFTS]
+    best, best_len, run = -1, 1, -1
+    for index, word in enumerate(words):
+        if word:
+            run = -1
+            continue
+        if run < 0:
+            run = index
+        if index - run + 1 > best_len:
+            best, best_len = run, index - run + 1
+    if best < 0:
+        return ":".join(f"{word:x}" for word in words)
+    head = ":".join(f"{word:x}" for word in words[:best])
+    tail = ":".join(f"{word:x}" for word in words[best + best_len :])
+    return f"{head}::{tail}"

@@ -122,3 +122,41 @@ def test_yielding_render_gives_the_loop_turns_during_a_long_list() -> None:
     text, turns = asyncio.run(main())
     assert text == to_kea_json(answer)
     assert turns >= 1000 // RENDER_SLICE  # the other task ran between slices
+
+
+def reference(value: object) -> str:
+    """Kea's Element::str() written plainly (lib/cc/data.cc): the renderer's specification."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return (
+            json.dumps(value)[1:-1].join('""')
+            if value.isascii() and value.isprintable()
+            else ('"' + "".join(_kea_char(b) for b in value.encode("utf-8", "surrogatepass")) + '"')
+        )
+    if isinstance(value, dict):
+        return (
+            "{ "
+            + ", ".join(f"{reference(str(k))}: {reference(value[k])}" for k in sorted(value))
+            + " }"
+        )
+    assert isinstance(value, list)
+    return "[ " + ", ".join(reference(v) for v in value) + " ]"
+
+
+def _kea_char(byte: int) -> str:
+    named = {0x22: '\\"', 0x5C: "\\\\", 0x08: "\\b", 0x0C: "\\f", 0x0A: "\\n", 0x0D: "\\r"}
+    named[0x09] = "\\t"
+    if byte in named:
+        return named[byte]
+    return f"\\u{byte:04x}" if byte < 0x20 or byte >= 0x7F else chr(byte)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON)
+def test_render_matches_keas_element_text(value: object) -> None:
+    assert to_kea_json(value) == reference(value)
