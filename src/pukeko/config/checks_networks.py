@@ -24,7 +24,7 @@ from pukeko.config.checks_base import (
     subnet_entries,
     subnet_key,
 )
-from pukeko.config.checks_params import Scope, check_scope
+from pukeko.config.checks_params import SCOPE_KEYS, Scope, check_scope
 from pukeko.config.errors import KeyPath
 from pukeko.config.inherit import derive, effective
 
@@ -91,6 +91,9 @@ class NetworkChecks:
         self.family = c.family
         self.check_options = check_options
         self.check_hosts = check_hosts
+        # parents (shared network map or none) whose scope a subnet writing nothing of its own
+        # was checked under: the next such subnet would only repeat the same findings
+        self._scopes_checked: set[int] = set()
 
     def run(self, conf: dict[str, object], base: KeyPath) -> None:
         """Check every shared network and subnet under ``conf`` (at ``base``)."""
@@ -128,7 +131,12 @@ class NetworkChecks:
             parent = derive(conf, entry.shared, self.family)
             scope.append((entry.shared_path, parent))
         scope.append((base, conf))
-        check_scope(self.c, scope, self.family)
+        parents = id(entry.shared) if entry.shared is not None else 0
+        if not SCOPE_KEYS.isdisjoint(sub):
+            check_scope(self.c, scope, self.family)
+        elif parents not in self._scopes_checked:
+            self._scopes_checked.add(parents)
+            check_scope(self.c, scope, self.family)
         self._interface_pair(path, sub)
         self._relay(path, sub)
         self._v4_fields(path, sub)

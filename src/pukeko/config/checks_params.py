@@ -141,6 +141,25 @@ def check_reservation_mode(c: Collector, path: KeyPath, level: dict[str, object]
         c.error((*path, "reservation-mode"), f"invalid reservation-mode parameter: '{mode}'")
 
 
+# Every key check_scope reads at the level it checks: a level writing none of them gets the
+# verdict of its parents alone (the same for every subnet under the same parents).
+SCOPE_KEYS = frozenset(
+    {
+        *(f"{prefix}{name}" for prefix in ("", "min-", "max-")
+          for name in ("valid-lifetime", "preferred-lifetime")),
+        "reservation-mode",
+        *RESERVATION_FLAGS,
+        "renew-timer",
+        "rebind-timer",
+        "calculate-tee-times",
+        "t1-percent",
+        "t2-percent",
+        "cache-threshold",
+        "hostname-char-set",
+    }
+)  # fmt: skip
+
+
 def check_scope(c: Collector, scope: Scope, family: int, *, is_global: bool = False) -> None:
     """Every per-level parameter rule for the first level of ``scope``.
 

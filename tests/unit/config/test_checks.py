@@ -687,3 +687,17 @@ def test_bad_hex_of_a_defined_option_is_reported_as_kea_reports_it() -> None:
     body = '"option-data": [{"name": "dns-servers", "csv-format": false,\n"data": "zz"}],'
     messages = [e.message for e in errors_of(6, body)]
     assert messages == ["option data is not a valid string of hexadecimal digits: zz"]
+
+
+def test_an_inherited_bad_value_is_reported_once_not_per_subnet() -> None:
+    subnets = ", ".join(f'{{"subnet": "2001:db8:{i}::/64", "id": {i}}}' for i in range(1, 4))
+    body = f'"renew-timer": 500, "rebind-timer": 100,\n"subnet6": [{subnets}]'
+    errors = [e for e in errors_of(6, body) if "renew-timer" in e.message]
+    assert len(errors) == 1, errors
+    assert errors[0].message == (
+        "the value of renew-timer (500) is greater than the value of rebind-timer (100)"
+    )
+    # a subnet writing its own timers is still checked on its own
+    body = body.replace('"id": 2}', '"id": 2, "renew-timer": 900, "rebind-timer": 800}')
+    errors = [e for e in errors_of(6, body) if "renew-timer" in e.message]
+    assert [str(e.path[-1]) for e in errors] == ["renew-timer", "renew-timer"], errors
