@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 # Kea 2.2 lib/cc/command_interpreter.h
 CONTROL_RESULT_SUCCESS = 0
@@ -68,6 +71,17 @@ def to_kea_json(value: Any) -> str:
 
 # Items of a long list rendered between two yields to the event loop (~5 ms of leases).
 RENDER_SLICE = 200
+
+
+async def built_in_slices(items: Sequence[T], build: Callable[[T], R]) -> list[R]:
+    """``[build(item) for item in items]``, with a turn for the event loop between slices of
+    :data:`RENDER_SLICE` (the answer maps of thousands of leases or hosts)."""
+    out: list[R] = []
+    for start in range(0, len(items), RENDER_SLICE):
+        if start:
+            await asyncio.sleep(0)
+        out.extend(build(item) for item in items[start : start + RENDER_SLICE])
+    return out
 
 
 async def to_kea_json_yielding(value: Any) -> str:

@@ -41,7 +41,15 @@ from pukeko.config.errors import ConfigError, ConfigErrors, format_path
 from pukeko.config.load import load_value
 from pukeko.config.model import Config, Reservation, Subnet
 from pukeko.config.render import render
-from pukeko.control.answers import CONTROL_RESULT_EMPTY, Answer, answer, error, success, to_kea_json
+from pukeko.control.answers import (
+    CONTROL_RESULT_EMPTY,
+    Answer,
+    answer,
+    built_in_slices,
+    error,
+    success,
+    to_kea_json,
+)
 from pukeko.control.handle import CommandContext
 from pukeko.control.host_args import (
     ALL,
@@ -139,9 +147,11 @@ def host_json(host: Host, family: int) -> Json:
     return out
 
 
-def hosts_answer(hosts: list[Host], family: int, **extra: Any) -> Answer:
-    """``N IPv6 host(s) found.`` with the hosts (result 3 when there are none)."""
-    arguments: Json = {"hosts": [host_json(h, family) for h in hosts], **extra}
+async def hosts_answer(hosts: list[Host], family: int, **extra: Any) -> Answer:
+    """``N IPv6 host(s) found.`` with the hosts (result 3 when there are none); built in
+    slices with turns for the event loop."""
+    shown = await built_in_slices(hosts, lambda host: host_json(host, family))
+    arguments: Json = {"hosts": shown, **extra}
     text = f"{len(hosts)} {protocol(family)} host(s) found."
     return answer(0 if hosts else CONTROL_RESULT_EMPTY, text, arguments)
 
@@ -258,7 +268,7 @@ async def reservation_get_all(arguments: Any, ctx: CommandContext) -> Answer:
             hosts = kept
         else:
             hosts, _ = await ctx.server.host_store().get_page(ctx.family, subnet_id, 0, PAGE_ALL)
-    return hosts_answer(hosts, ctx.family)
+    return await hosts_answer(hosts, ctx.family)
 
 
 @host_command("reservation-get-page")
@@ -284,7 +294,7 @@ async def reservation_get_page(arguments: Any, ctx: CommandContext) -> Answer:
     extra: Json = {"count": len(hosts)}
     if hosts:
         extra["next"] = {"from": position, "source-index": request.source_index}
-    return hosts_answer(hosts, ctx.family, **extra)
+    return await hosts_answer(hosts, ctx.family, **extra)
 
 
 @host_command("reservation-get-by-hostname")
@@ -303,7 +313,7 @@ async def reservation_get_by_hostname(arguments: Any, ctx: CommandContext) -> An
             if subnet_id is None:
                 kept = _kept_hosts(config, None, with_hostname(hostname))
         hosts += [h for h in kept or [] if h.hostname.lower() == hostname]
-    return hosts_answer(hosts, ctx.family)
+    return await hosts_answer(hosts, ctx.family)
 
 
 @host_command("reservation-get-by-id")
@@ -320,7 +330,7 @@ async def reservation_get_by_id(arguments: Any, ctx: CommandContext) -> Answer:
         hosts += _kept_hosts(
             config, None, with_identifier(ctx.family, id_type.kea_name, identifier)
         )
-    return hosts_answer(hosts, ctx.family)
+    return await hosts_answer(hosts, ctx.family)
 
 
 # -- changes ------------------------------------------------------------------------------------

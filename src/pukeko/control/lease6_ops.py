@@ -7,14 +7,13 @@ durably, allocation state following) and then move the statistics as Kea's lease
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from functools import wraps
 from ipaddress import IPv6Address
 from typing import Any
 
-from pukeko.control.answers import CONTROL_RESULT_EMPTY, RENDER_SLICE, Answer, answer, error
+from pukeko.control.answers import CONTROL_RESULT_EMPTY, Answer, answer, built_in_slices, error
 from pukeko.control.handle import CommandContext
 from pukeko.control.lease6_args import ArgumentError, Query, lease6_element
 from pukeko.control.lease6_stats import on_add, on_delete, on_update
@@ -53,12 +52,7 @@ def found_answer(leases: Sequence[Lease6], extra: dict[str, Any] | None = None) 
 
 async def found_answer_yielding(leases: Sequence[Lease6]) -> Answer:
     """:func:`found_answer`, giving the event loop a turn every ``RENDER_SLICE`` leases."""
-    elements: list[dict[str, Any]] = []
-    for start in range(0, len(leases), RENDER_SLICE):
-        if start:
-            await asyncio.sleep(0)
-        elements.extend(lease6_element(lease) for lease in leases[start : start + RENDER_SLICE])
-    return _found(leases, elements, None)
+    return _found(leases, await built_in_slices(leases, lease6_element), None)
 
 
 def _found(

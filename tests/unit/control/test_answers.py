@@ -17,6 +17,7 @@ from pukeko.control.answers import (
     CONTROL_RESULT_SUCCESS,
     RENDER_SLICE,
     answer,
+    built_in_slices,
     error,
     is_answer,
     success,
@@ -160,3 +161,26 @@ def _kea_char(byte: int) -> str:
 @given(JSON)
 def test_render_matches_keas_element_text(value: object) -> None:
     assert to_kea_json(value) == reference(value)
+
+
+def test_built_in_slices_gives_the_loop_turns_and_keeps_order() -> None:
+    async def main() -> tuple[list[int], int]:
+        turns = 0
+        done = False
+
+        async def count() -> None:
+            nonlocal turns
+            while not done:
+                turns += 1
+                await asyncio.sleep(0)
+
+        counter = asyncio.create_task(count())
+        await asyncio.sleep(0)
+        built = await built_in_slices(list(range(1000)), lambda n: n * 2)
+        done = True
+        await counter
+        return built, turns
+
+    built, turns = asyncio.run(main())
+    assert built == [n * 2 for n in range(1000)]
+    assert turns >= 1000 // RENDER_SLICE
