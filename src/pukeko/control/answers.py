@@ -95,9 +95,11 @@ async def _text_yielding(value: Any, depth: int) -> str:
     if isinstance(value, dict) and depth < 2:
         if not value:
             return "{  }"
-        items = [
-            _key_text(key) + await _text_yielding(value[key], depth + 1) for key in sorted(value)
-        ]
+        items: list[str] = []
+        for index, key in enumerate(sorted(value)):
+            if index and index % RENDER_SLICE == 0:
+                await asyncio.sleep(0)  # statistic-get-all: a map of thousands of statistics
+            items.append(_key_text(key) + await _text_yielding(value[key], depth + 1))
         return "{ " + ", ".join(items) + " }"
     if isinstance(value, list | tuple) and len(value) > RENDER_SLICE:
         texts: list[str] = []

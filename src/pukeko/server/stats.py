@@ -333,8 +333,3 @@ def render_one(stats: StatsManager, name: str, tz: tzinfo | None = None) -> dict
     """``statistic-get`` arguments: ``{name: samples}``, or ``{}`` for an unknown name."""
     obs = stats.get(name)
     return {} if obs is None else {name: render_samples(obs, tz)}
-
-
-def render_all(stats: StatsManager, tz: tzinfo | None = None) -> dict[str, object]:
-    """``statistic-get-all`` arguments: every statistic's samples, in name order."""
-    return {name: render_samples(obs, tz) for name, obs in stats.get_all().items()}

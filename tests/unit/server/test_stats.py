@@ -12,7 +12,6 @@ from pukeko.server.stats import (
     StatsManager,
     StatTypeError,
     duration_text,
-    render_all,
     render_one,
     render_samples,
     timestamp_text,
@@ -281,6 +280,6 @@ def test_render_one_and_all_match_kea_shapes() -> None:
         "b": [[2, "2023-11-14 22:13:21.500000"], [1, "2023-11-14 22:13:20.000000"]]
     }
     assert render_one(stats, "zzz", UTC) == {}
-    everything = render_all(stats, UTC)
+    everything = {name: render_samples(obs, UTC) for name, obs in stats.get_all().items()}
     assert list(everything) == ["a", "b"]
     assert everything["a"] == [["00:01:01.000000", "2023-11-14 22:13:20.000000"]]
