@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 import pytest
 from hypothesis import given, settings
@@ -86,6 +87,8 @@ def test_kea_json_rejects_unknown_types() -> None:
         to_kea_json({"x": object()})
 
 
+R = TypeVar("R")
+
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=8),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner),
@@ -99,11 +102,10 @@ def test_yielding_render_is_the_same_text(value: object) -> None:
     assert asyncio.run(to_kea_json_yielding(value)) == to_kea_json(value)
 
 
-def test_yielding_render_gives_the_loop_turns_during_a_long_list() -> None:
-    leases = [{"ip-address": f"2001:db8::{i:x}", "valid-lft": 3600} for i in range(1000)]
-    answer = {"result": 0, "text": "1000 IPv6 lease(s) found.", "arguments": {"leases": leases}}
+def with_turns_counted(work: Coroutine[Any, Any, R]) -> tuple[R, int]:
+    """``work``'s result, and how often another task ran while it did."""
 
-    async def main() -> tuple[str, int]:
+    async def main() -> tuple[R, int]:
         turns = 0
         done = False
 
@@ -115,12 +117,18 @@ def test_yielding_render_gives_the_loop_turns_during_a_long_list() -> None:
 
         counter = asyncio.create_task(count())
         await asyncio.sleep(0)
-        text = await to_kea_json_yielding(answer)
+        result = await work
         done = True
         await counter
-        return text, turns
+        return result, turns
 
-    text, turns = asyncio.run(main())
+    return asyncio.run(main())
+
+
+def test_yielding_render_gives_the_loop_turns_during_a_long_list() -> None:
+    leases = [{"ip-address": f"2001:db8::{i:x}", "valid-lft": 3600} for i in range(1000)]
+    answer = {"result": 0, "text": "1000 IPv6 lease(s) found.", "arguments": {"leases": leases}}
+    text, turns = with_turns_counted(to_kea_json_yielding(answer))
     assert text == to_kea_json(answer)
     assert turns >= 1000 // RENDER_SLICE  # the other task ran between slices
 
@@ -164,23 +172,6 @@ def test_render_matches_keas_element_text(value: object) -> None:
 
 
 def test_built_in_slices_gives_the_loop_turns_and_keeps_order() -> None:
-    async def main() -> tuple[list[int], int]:
-        turns = 0
-        done = False
-
-        async def count() -> None:
-            nonlocal turns
-            while not done:
-                turns += 1
-                await asyncio.sleep(0)
-
-        counter = asyncio.create_task(count())
-        await asyncio.sleep(0)
-        built = await built_in_slices(list(range(1000)), lambda n: n * 2)
-        done = True
-        await counter
-        return built, turns
-
-    built, turns = asyncio.run(main())
+    built, turns = with_turns_counted(built_in_slices(list(range(1000)), lambda n: n * 2))
     assert built == [n * 2 for n in range(1000)]
     assert turns >= 1000 // RENDER_SLICE
