@@ -64,6 +64,11 @@ def is_answer(value: object) -> bool:
     return isinstance(result, int) and not isinstance(result, bool)
 
 
+def errors_text(errors: list[str]) -> str:
+    """Every error of a refused change, one per line (Kea reports only the first)."""
+    return "\n".join(errors)
+
+
 def to_kea_json(value: Any) -> str:
     """Render JSON exactly as Kea's ``Element::str()`` does (lib/cc/data.cc toJSON)."""
     return _text(value)

@@ -19,14 +19,13 @@ from pukeko.classify import ExpressionError, parse_expression, referenced_classe
 from pukeko.config.model import ClientClass
 from pukeko.config.render import render_client_class
 from pukeko.config.validate import json_copy
-from pukeko.control.answers import CONTROL_RESULT_EMPTY, Answer, answer, success
+from pukeko.control.answers import CONTROL_RESULT_EMPTY, Answer, answer, errors_text, success
 from pukeko.control.handle import CommandContext
 from pukeko.control.registry import Command
 from pukeko.control.subnet_common import (
     ArgumentError,
     Json,
     apply_patch,
-    errors_text,
     kea_command,
     maps_in,
     new_patch,

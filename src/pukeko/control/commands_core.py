@@ -14,6 +14,7 @@ from pukeko.control.answers import (
     Answer,
     answer,
     error,
+    errors_text,
     success,
 )
 from pukeko.control.handle import ORIGIN_HA_PARTNER, ORIGIN_USER, CommandContext
@@ -24,11 +25,6 @@ CONFIG_TEST_OK = (
     "Configuration seems sane. Control-socket, hook-libraries, and D2 configuration were "
     "sanity checked, but not applied."
 )
-ERROR_SEPARATOR = "\n"  # Kea reports the first error; Pukeko reports all, one per line
-
-
-def _errors_text(errors: list[str]) -> str:
-    return ERROR_SEPARATOR.join(errors)
 
 
 def _config_argument_problem(arguments: Any, key: str) -> str | None:
@@ -64,7 +60,7 @@ async def config_test(arguments: Any, ctx: CommandContext) -> Answer:
     if problem is not None:
         return error(problem)
     errors = list(await ctx.server.config_test(arguments))
-    return error(_errors_text(errors)) if errors else success(CONFIG_TEST_OK)
+    return error(errors_text(errors)) if errors else success(CONFIG_TEST_OK)
 
 
 async def config_set(arguments: Any, ctx: CommandContext) -> Answer:
@@ -73,7 +69,7 @@ async def config_set(arguments: Any, ctx: CommandContext) -> Answer:
     if problem is not None:
         return error(problem)
     errors = list(await ctx.server.config_set(arguments))
-    return error(_errors_text(errors)) if errors else success(CONFIG_SET_OK)
+    return error(errors_text(errors)) if errors else success(CONFIG_SET_OK)
 
 
 async def config_reload(arguments: Any, ctx: CommandContext) -> Answer:
@@ -82,7 +78,7 @@ async def config_reload(arguments: Any, ctx: CommandContext) -> Answer:
     errors = list(await ctx.server.config_reload())
     if not errors:
         return success(CONFIG_SET_OK)
-    reason = f"configuration error using file '{file}': {_errors_text(errors)}"
+    reason = f"configuration error using file '{file}': {errors_text(errors)}"
     return error(f"Config reload failed: {reason}")
 
 

@@ -47,6 +47,7 @@ from pukeko.control.answers import (
     answer,
     built_in_slices,
     error,
+    errors_text,
     success,
     to_kea_json,
 )
@@ -81,7 +82,6 @@ from pukeko.control.subnet_common import (
     ArgumentError,
     Json,
     apply_patch,
-    errors_text,
     new_patch,
     protocol,
 )

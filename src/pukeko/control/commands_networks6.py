@@ -24,7 +24,7 @@ from typing import Any
 from pukeko.config.model import SharedNetwork
 from pukeko.config.render import render_shared_network
 from pukeko.config.validate import json_copy
-from pukeko.control.answers import CONTROL_RESULT_EMPTY, Answer, answer, success
+from pukeko.control.answers import CONTROL_RESULT_EMPTY, Answer, answer, errors_text, success
 from pukeko.control.commands_subnets6 import keep_deleted_reservations
 from pukeko.control.config_patch import subnet_key
 from pukeko.control.handle import CommandContext
@@ -37,7 +37,6 @@ from pukeko.control.subnet_common import (
     action_of,
     apply_patch,
     arguments_of,
-    errors_text,
     find_network,
     find_subnet,
     full_subnet,

@@ -35,7 +35,7 @@ from typing import Any
 from pukeko.config.model import Config, Subnet
 from pukeko.config.render import render_subnet
 from pukeko.config.validate import json_copy
-from pukeko.control.answers import CONTROL_RESULT_EMPTY, Answer, answer, success
+from pukeko.control.answers import CONTROL_RESULT_EMPTY, Answer, answer, errors_text, success
 from pukeko.control.handle import CommandContext
 from pukeko.control.kept_reservations import restore_kept, set_kept
 from pukeko.control.registry import Command, log_message
@@ -47,7 +47,6 @@ from pukeko.control.subnet_common import (
     action_of,
     apply_patch,
     arguments_of,
-    errors_text,
     find_subnet,
     full_subnet,
     is_int,

@@ -172,8 +172,3 @@ async def apply_patch(ctx: CommandContext, patch: ConfigPatch) -> list[str]:
     if isinstance(checked, list):
         return checked
     return list(await ctx.server.config_apply(checked))
-
-
-def errors_text(errors: list[str]) -> str:
-    """Every error, one per line (Kea reports only the first)."""
-    return "\n".join(errors)
