@@ -22,10 +22,11 @@ from pukeko.config.errors import ConfigError, KeyPath, Position
 from pukeko.config.jsonc import Document
 from pukeko.config.schema import NON_EMPTY, OBJECTS, ONE_OF, OPEN_KINDS, ROOT_KEY, ROOT_KIND, Key
 
-_TYPE_NAMES = {
+# Kea's Element::typeToName (lib/cc/data.cc).
+ELEMENT_TYPE_NAMES = {
     bool: "boolean",
     int: "integer",
-    float: "floating point",
+    float: "real",
     str: "string",
     dict: "map",
     list: "list",
@@ -33,8 +34,14 @@ _TYPE_NAMES = {
 }
 
 
+def element_type_name(value: object) -> str:
+    """The Kea Element type name of a decoded JSON value (``real`` for a float)."""
+    return ELEMENT_TYPE_NAMES.get(type(value), type(value).__name__)
+
+
 def _type_name(value: object) -> str:
-    return _TYPE_NAMES.get(type(value), type(value).__name__)
+    """The type of ``value`` as the schema errors name it (a float is "floating point")."""
+    return "floating point" if isinstance(value, float) else element_type_name(value)
 
 
 def _matches_type(value: object, type_: str) -> bool:

@@ -18,6 +18,7 @@ from ipaddress import IPv4Address, IPv6Address, ip_address
 from typing import Any
 
 from pukeko.config.checks_base import decode_identifier
+from pukeko.config.validate import element_type_name
 from pukeko.control.subnet_common import SUBNET_ID_MAX, ArgumentError, Json, is_int
 from pukeko.hosts.model import IdentifierType
 
@@ -192,15 +193,16 @@ def reservation_argument(arguments: Any, command: str) -> tuple[int, Json]:
         raise ArgumentError("no parameters specified for the command")
     if not isinstance(arguments, dict):
         raise ArgumentError(
-            f"invalid command: expected 'arguments' to be a map, got {json_type(arguments)} instead"
+            "invalid command: expected 'arguments' to be a map, got "
+            f"{element_type_name(arguments)} instead"
         )
     reservation = arguments.get("reservation")
     if reservation is None:
         raise ArgumentError("reservation must be specified")
     if not isinstance(reservation, dict):
         raise ArgumentError(
-            f"invalid command: expected 'reservation' to be a map, got {json_type(reservation)}"
-            " instead"
+            "invalid command: expected 'reservation' to be a map, got "
+            f"{element_type_name(reservation)} instead"
         )
     if "subnet-id" not in reservation:
         raise ArgumentError(MISSING_SUBNET_ID)
@@ -213,20 +215,3 @@ def reservation_argument(arguments: Any, command: str) -> tuple[int, Json]:
         )
     entry = {key: value for key, value in reservation.items() if key != "subnet-id"}
     return int(subnet_id), entry
-
-
-def json_type(value: object) -> str:
-    """Kea's Element type name of a JSON value."""
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "real"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, dict):
-        return "map"
-    return "null"
