@@ -1,4 +1,4 @@
-"""IPv6 address text to integer, fast for the common forms (RFC 4291 §2.2).
+"""IPv6 address text, read and written fast for the common forms (RFC 4291 §2.2, RFC 5952).
 
 ``ipaddress.IPv6Address(text)`` validates in pure Python at ~15 us an address; loading a
 configuration of thousands of subnets parses tens of thousands of them. The plain forms (hex
@@ -16,17 +16,10 @@ _PLAIN = re.compile(r"[0-9A-Fa-f:]{2,39}")  # hex digits and colons only: int(g,
 _GROUPS = 8
 
 
-def ipv6_int(text: str) -> int:
-    """The address ``text`` as an integer; ValueError when it is not an IPv6 address."""
-    if not _PLAIN.fullmatch(text):
-        return int(IPv6Address(text))  # IPv4 tail, scope id, or invalid: ipaddress decides
-    return _plain_int(text)
-
-
 def parse_ipv6(text: str) -> IPv6Address:
     """``IPv6Address(text)``, faster; ValueError when ``text`` is not an IPv6 address."""
     if not _PLAIN.fullmatch(text):
-        return IPv6Address(text)
+        return IPv6Address(text)  # IPv4 tail, scope id, or invalid: ipaddress decides
     return IPv6Address(_plain_int(text))
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pukeko.wire.ipv6text import ipv6_int, ipv6_int_text, parse_ipv6
+from pukeko.wire.ipv6text import ipv6_int_text, parse_ipv6
 
 
 def reference(text: str) -> int | None:
@@ -20,7 +20,7 @@ def reference(text: str) -> int | None:
 
 def ours(text: str) -> int | None:
     try:
-        return ipv6_int(text)
+        return int(parse_ipv6(text))
     except ValueError:
         return None
 
@@ -41,7 +41,6 @@ def ours(text: str) -> int | None:
     ],
 )
 def test_valid_forms_match_ipaddress(text: str) -> None:
-    assert ipv6_int(text) == int(IPv6Address(text))
     assert parse_ipv6(text) == IPv6Address(text)
 
 
@@ -68,7 +67,7 @@ def test_valid_forms_match_ipaddress(text: str) -> None:
 def test_invalid_forms_are_refused_like_ipaddress(text: str) -> None:
     assert reference(text) is None
     with pytest.raises(ValueError):
-        ipv6_int(text)
+        parse_ipv6(text)
 
 
 @settings(max_examples=500, deadline=None)
@@ -82,7 +81,7 @@ def test_any_text_is_judged_as_ipaddress_judges_it(text: str) -> None:
 def test_every_address_round_trips(value: int, exploded: bool) -> None:
     address = IPv6Address(value)
     text = address.exploded if exploded else address.compressed
-    assert ipv6_int(text) == value
+    assert int(parse_ipv6(text)) == value
 
 
 def reference_text(value: int) -> str:

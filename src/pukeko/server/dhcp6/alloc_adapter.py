@@ -121,11 +121,10 @@ DEFAULT_ALLOCATOR = "iterative"
 
 
 def allocator_names(
-    config: Config, subnet: Subnet, key: str, networks: Mapping[str, SharedNetwork] | None = None
+    config: Config, subnet: Subnet, key: str, networks: Mapping[str, SharedNetwork]
 ) -> str:
-    """The ``allocator`` / ``pd-allocator`` in force for a subnet: subnet, network, global."""
-    if networks is None:
-        networks = {n.name: n for n in config.shared_networks}
+    """The ``allocator`` / ``pd-allocator`` in force for a subnet: subnet, network (``networks``:
+    the configuration's by name), global."""
     network = networks.get(subnet.shared_network) if subnet.shared_network else None
     for level in (subnet.extra, network.extra if network else {}, config.extra):
         value = level.get(key)
