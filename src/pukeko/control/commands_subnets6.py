@@ -36,6 +36,7 @@ from pukeko.config.model import Config, Subnet
 from pukeko.config.render import render_subnet
 from pukeko.config.validate import json_copy
 from pukeko.control.answers import CONTROL_RESULT_EMPTY, Answer, answer, errors_text, success
+from pukeko.control.config_patch import subnet_key
 from pukeko.control.handle import CommandContext
 from pukeko.control.kept_reservations import restore_kept, set_kept
 from pukeko.control.registry import Command, log_message
@@ -76,10 +77,6 @@ def brief(subnet: Subnet) -> Json:
     return {"id": subnet.id, "subnet": str(subnet.prefix)}
 
 
-def _key(ctx: CommandContext) -> str:
-    return f"subnet{ctx.family}"
-
-
 async def subnet_list(arguments: Any, ctx: CommandContext) -> Answer:
     """``subnet6-list``: every subnet's id and prefix, by id; result 3 when there is none."""
     subnets = sorted(ctx.server.running_config().subnets_by_id.values(), key=lambda s: s.id)
@@ -92,7 +89,7 @@ async def subnet_list(arguments: Any, ctx: CommandContext) -> Answer:
 @kea_command
 async def subnet_get(arguments: Any, ctx: CommandContext) -> Answer:
     """``subnet6-get``: one subnet by ``id`` or by ``subnet`` (prefix); result 3 if none."""
-    command = f"{_key(ctx)}-get"
+    command = f"{subnet_key(ctx.family)}-get"
     args = arguments_of(arguments, command)
     if len(args) != 1:
         raise ArgumentError(
@@ -116,7 +113,7 @@ async def subnet_get(arguments: Any, ctx: CommandContext) -> Answer:
     if found is None:
         return answer(CONTROL_RESULT_EMPTY, missing)
     text = f"Info about {protocol(ctx.family)} subnet {found.prefix} (id {found.id}) returned"
-    return success(text, {_key(ctx): [subnet_view(found, ctx.family)]})
+    return success(text, {subnet_key(ctx.family): [subnet_view(found, ctx.family)]})
 
 
 def _by_prefix(config: Config, text: str, family: int) -> Subnet | None:
@@ -170,7 +167,7 @@ def _assign_ids(entries: list[Json], config: Config) -> None:
 @kea_command
 async def subnet_add(arguments: Any, ctx: CommandContext) -> Answer:
     """``subnet6-add``: add one or more subnets atomically, in one reconfiguration."""
-    key = _key(ctx)
+    key = subnet_key(ctx.family)
     entries = subnet_entries(arguments, f"{key}-add", key, single=False)
     config = ctx.server.running_config()
     _assign_ids(entries, config)
@@ -220,7 +217,7 @@ def _update_id(entry: Json, command: str) -> int:
 
 async def _update(arguments: Any, ctx: CommandContext, mode: str) -> Answer:
     """``subnet6-update`` (mode ""), ``-delta-add`` ("add") and ``-delta-del`` ("del")."""
-    key = _key(ctx)
+    key = subnet_key(ctx.family)
     command = f"{key}-{'delta-' + mode if mode else 'update'}"
     entry = subnet_entries(arguments, command, key, single=True)[0]
     subnet_id = _update_id(entry, command)
@@ -282,7 +279,7 @@ def _del_arguments(arguments: Any, command: str) -> tuple[int, str, str]:
 @kea_command
 async def subnet_del(arguments: Any, ctx: CommandContext) -> Answer:
     """``subnet6-del``: remove a subnet; optionally its leases and reservations too."""
-    command = f"{_key(ctx)}-del"
+    command = f"{subnet_key(ctx.family)}-del"
     subnet_id, leases_action, reservations_action = _del_arguments(arguments, command)
     gone = ctx.server.running_config().subnet(subnet_id)
     patch = new_patch(ctx)
