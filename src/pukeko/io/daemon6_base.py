@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 from pukeko.control.unix import ControlSocketError, UnixControlServer
 from pukeko.hosts.memory import MemoryHostStore
 from pukeko.hosts.store import HostStoreError
-from pukeko.io.daemon_http import HttpListeners, control_sockets_map, http_specs
+from pukeko.io.daemon_http import HttpListeners, http_specs
 from pukeko.io.daemon_parts import (
     EngineSlot,
     PreparedConfig,
@@ -257,14 +257,8 @@ class Daemon6Base:
         config: Config,
         previous: Config | None,
         out: PreparedConfig,
-        *,
-        keep_listeners: bool = False,
     ) -> None:
-        """Make everything of ``config`` that may fail; StartupError with the reason.
-
-        ``keep_listeners``: the HTTP listeners stay as they are (a subnet command changed only
-        subnets, so kept-alive API connections are not cut).
-        """
+        """Make everything of ``config`` that may fail; StartupError with the reason."""
         try:
             if (
                 previous is None
@@ -283,8 +277,8 @@ class Daemon6Base:
                 control = self._control_server(out.control_path)
                 await control.start()
                 out.control = control
-            if not keep_listeners:
-                out.http = await self.http.prepare(http_specs(config))
+            # unchanged listeners are kept (daemon_http): kept-alive API connections stay
+            out.http = await self.http.prepare(http_specs(config))
             if previous is not None:
                 self.logging.configure(config.loggers)
         except (LeaseStoreError, OSError, ServerIdError, LogSetupError) as exc:
@@ -414,13 +408,10 @@ class Daemon6Base:
         async with self._reconfig_lock:
             previous = self.config
             prepared = PreparedConfig()
-            keep_listeners = changed_subnets_only and control_sockets_map(
-                previous
-            ) == control_sockets_map(config)
             if changed_subnets_only and previous is not None:
                 prepared.unchanged_subnets = unchanged_subnets(previous, config)
             try:
-                await self._prepare(config, previous, prepared, keep_listeners=keep_listeners)
+                await self._prepare(config, previous, prepared)
             except StartupError as exc:
                 await prepared.discard()
                 return [str(exc)]
