@@ -11,58 +11,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.support.control_daemon6 import HWADDR, T0, Clock, new_daemon
+from tests.support.control_daemon6 import dhcp6 as support_dhcp6
 
 from pukeko.io.daemon6 import Daemon6, StartupError
 from pukeko.leases.model import ChangeKind, Lease6, LeaseChange, LeaseState, LeaseType
 from pukeko.server.outcome import LinkInfo
 
-T0 = 1_700_000_000.0
-HWADDR = (1, bytes.fromhex("0a0b0c0d0e0f"))
-
 
 def dhcp6(tmp: Path, **overrides: Any) -> dict[str, Any]:
-    """A small Dhcp6 configuration with memory leases and a control socket under ``tmp``."""
-    conf: dict[str, Any] = {
-        "interfaces-config": {"interfaces": []},
-        "lease-database": {"type": "memfile", "persist": False},
-        "data-directory": str(tmp),
-        "server-id": {"type": "LLT", "persist": False},
-        "control-socket": {"socket-type": "unix", "socket-name": str(tmp / "ctrl.sock")},
-        "expired-leases-processing": {"reclaim-timer-wait-time": 0},
-        "loggers": [{"name": "kea-dhcp6", "severity": "WARN", "output_options": []}],
-        "subnet6": [
-            {
-                "id": 1,
-                "subnet": "2001:db8:1::/64",
-                "pools": [{"pool": "2001:db8:1::10 - 2001:db8:1::1f"}],
-                "pd-pools": [{"prefix": "2001:db8:8::", "prefix-len": 56, "delegated-len": 64}],
-            }
-        ],
-    }
-    conf.update(overrides)
-    return {"Dhcp6": conf}
-
-
-class Clock:
-    """A settable clock."""
-
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> float:
-        return self.now
+    """The command tests' small configuration (tests.support.control_daemon6) with a control
+    socket under ``tmp`` and no hook libraries."""
+    control = {"socket-type": "unix", "socket-name": str(tmp / "ctrl.sock")}
+    return support_dhcp6(tmp, **{"control-socket": control, "hooks-libraries": [], **overrides})
 
 
 def make_daemon(tmp: Path, clock: Clock, **overrides: Any) -> Daemon6:
     path = tmp / "pukeko-dhcp6.conf"
     path.write_text(json.dumps(dhcp6(tmp, **overrides)))
-    return Daemon6(
-        str(path),
-        clock=clock,
-        env={"KEA_PIDFILE_DIR": str(tmp)},
-        open_sockets=False,
-        hwaddr_source=lambda: HWADDR,
-    )
+    return new_daemon(path, tmp, clock)
 
 
 def lease(n: int, cltt: int, lifetime: int = 100, lease_type: LeaseType = LeaseType.NA) -> Lease6:
